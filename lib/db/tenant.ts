@@ -1,0 +1,102 @@
+import "server-only";
+import type pg from "pg";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import { pool } from "@/lib/db/pool";
+
+/** What query functions receive: a client inside an open, scoped transaction. */
+export type Tx = Pick<pg.PoolClient, "query">;
+
+async function inTransaction<T>(setup: (client: pg.PoolClient) => Promise<void>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  let broken = false;
+  try {
+    await client.query("begin");
+    try {
+      await setup(client);
+      const result = await fn(client);
+      await client.query("commit");
+      return result;
+    } catch (error) {
+      await client.query("rollback").catch(() => {
+        broken = true;
+      });
+      throw error;
+    }
+  } catch (error) {
+    broken ||= isConnectionError(error);
+    throw error;
+  } finally {
+    // A connection whose state we cannot vouch for is destroyed, never reused.
+    client.release(broken);
+  }
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "57P01";
+}
+
+/**
+ * Runs fn in one transaction as the request's role with its verified claims, exactly as
+ * PostgREST does: role and claims are set with set_config(..., true), so they end with
+ * the transaction and never leak to the next user of the pooled connection. RLS does
+ * the tenant scoping; this is the only way request code touches tenant data.
+ */
+export async function withTenant<T>(claims: RequestClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const verified = requestClaimsSchema.parse(claims);
+  return inTransaction(async (client) => {
+    await client.query(
+      `select set_config('role', $1, true),
+              set_config('request.jwt.claims', $2, true),
+              set_config('app.current_tenant', $3, true)`,
+      [verified.role, JSON.stringify(verified), verified.app_metadata.tenant_id],
+    );
+  }, fn);
+}
+
+/**
+ * For background workers claiming work across tenants (jobs, e-mail outbox). The worker
+ * role can read only those queue tables; tenant data still needs withTenant.
+ */
+export function withWorker<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(async (client) => {
+    await client.query("select set_config('role', 'app_worker', true)");
+  }, fn);
+}
+
+const globalForAdmin = globalThis as unknown as { __supportAdminPool?: pg.Pool };
+
+/**
+ * Provisioning only (creating tenants and their owners, CLI and seeds): never a request.
+ * Uses DATABASE_ADMIN_URL when set; otherwise the login role must be a member of
+ * service_role (true only for the embedded single-user database).
+ */
+export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const adminUrl = process.env.DATABASE_ADMIN_URL;
+  if (!adminUrl) {
+    return inTransaction(async (client) => {
+      await client.query("select set_config('role', 'service_role', true)");
+    }, fn);
+  }
+  const { default: pgModule } = await import("pg");
+  globalForAdmin.__supportAdminPool ??= new pgModule.Pool({ connectionString: adminUrl, max: 2 });
+  const client = await globalForAdmin.__supportAdminPool.connect();
+  try {
+    await client.query("begin");
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    await client.query("rollback").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Before anyone is known (sign-in, widget key lookup): the anon role with no claims. */
+export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(async (client) => {
+    await client.query("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)");
+  }, fn);
+}
