@@ -34,8 +34,16 @@ async function readStaffClaims(request?: Request): Promise<RequestClaims | null>
     if (error || !data?.claims) return null;
     return parseClaims(data.claims as unknown as Record<string, unknown>);
   }
-  const token = bearer ?? (await cookies()).get(SESSION_COOKIE)?.value;
+  const token = bearer ?? (request ? cookieFrom(request, SESSION_COOKIE) : (await cookies()).get(SESSION_COOKIE)?.value);
   return token ? verifyClaims(token, "staff") : null;
+}
+
+function cookieFrom(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
 }
 
 /**

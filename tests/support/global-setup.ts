@@ -1,6 +1,6 @@
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
-import { ensureAppLoginRole, runMigrations, type SqlExecutor } from "@/lib/db/migrate";
+import { migrateFromAdminUrl } from "@/lib/db/admin";
 
 /**
  * Gives the test run a fresh database with the real migrations: a throwaway database on
@@ -24,21 +24,11 @@ export default async function setup() {
   await server.query(`create database ${name}`);
 
   const adminUrl = withDatabase(serverUrl, name);
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const executor: SqlExecutor = {
-    query: async <R,>(sql: string, params?: unknown[]) => ({ rows: (await admin.query(sql, params)).rows as R[] }),
-    exec: (sql: string) => admin.query(sql),
-  };
-  await runMigrations(executor);
-  const loginRole = "support_app_test";
-  const password = "support-app-test-password";
-  await ensureAppLoginRole(executor, loginRole, password);
-  await admin.end();
-
   const appUrl = new URL(adminUrl);
-  appUrl.username = loginRole;
-  appUrl.password = password;
+  appUrl.username = "support_app_test";
+  appUrl.password = "support-app-test-password";
+  await migrateFromAdminUrl(adminUrl, appUrl.toString());
+
   process.env.DATABASE_URL = appUrl.toString();
   process.env.DATABASE_ADMIN_URL = adminUrl;
   process.env.TEST_DATABASE_KIND = "postgres";

@@ -1,0 +1,25 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { signInSchema } from "@/app/api/auth/sign-in/schema";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { isAppError } from "@/lib/errors";
+
+export interface SignInState {
+  error?: string;
+  email?: string;
+}
+
+export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
+  const email = String(form.get("email") ?? "");
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid input", email };
+  try {
+    await signInWithPassword(parsed.data.email, parsed.data.password);
+  } catch (error) {
+    if (isAppError(error)) return { error: error.message, email };
+    throw error;
+  }
+  const next = String(form.get("next") ?? "");
+  redirect(next.startsWith("/dashboard") ? next : "/dashboard");
+}

@@ -1,0 +1,16 @@
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { AppError, errorResponse } from "@/lib/errors";
+import { parseJsonBody } from "@/lib/http";
+import { signInSchema } from "./schema";
+
+/** Programmatic sign-in: sets the session cookie and returns the bearer token too. */
+export async function POST(request: Request) {
+  try {
+    const { email, password } = await parseJsonBody(request, signInSchema);
+    const { token } = await signInWithPassword(email, password);
+    if (!token) throw new AppError("unauthorized", "Sign-in failed.");
+    return Response.json({ token });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

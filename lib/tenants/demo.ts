@@ -1,0 +1,54 @@
+import "server-only";
+import type { StaffRole } from "@/lib/auth/claims";
+import type { Tx } from "@/lib/db/tenant";
+import { createStaffMember, createTenant } from "@/lib/tenants/provision";
+
+export interface DemoTenant {
+  name: string;
+  slug: string;
+  branding: { color: string; name: string; greeting: string };
+  staff: Array<{ email: string; password: string; role: StaffRole; displayName: string }>;
+  /** Markdown files under lib/tenants/demo-kb/<slug>/ seeded as the knowledge base. */
+}
+
+export const DEMO_TENANTS: DemoTenant[] = [
+  {
+    name: "Acme Cloud",
+    slug: "acme",
+    branding: { color: "#4f46e5", name: "Acme Cloud Support", greeting: "Hi! Ask me anything about Acme Cloud." },
+    staff: [
+      { email: "owner@acme.test", password: "acme-owner-demo", role: "owner", displayName: "Ada Owner" },
+      { email: "agent@acme.test", password: "acme-agent-demo", role: "agent", displayName: "Alan Agent" },
+    ],
+  },
+  {
+    name: "Globex Bank",
+    slug: "globex",
+    branding: { color: "#0f766e", name: "Globex Bank Help", greeting: "Welcome to Globex Bank. How can we help?" },
+    staff: [
+      { email: "owner@globex.test", password: "globex-owner-demo", role: "owner", displayName: "Grace Owner" },
+      { email: "agent@globex.test", password: "globex-agent-demo", role: "agent", displayName: "Gus Agent" },
+    ],
+  },
+];
+
+/** Creates the demo tenants and staff once; returns the ids of tenants it created. */
+export async function seedDemoTenants(tx: Tx): Promise<Array<{ id: string; slug: string; widgetKey: string; created: boolean }>> {
+  const result = [];
+  for (const demo of DEMO_TENANTS) {
+    const existing = await tx.query<{ id: string; widget_key: string }>(
+      "select id, widget_key from public.tenants where slug = $1",
+      [demo.slug],
+    );
+    if (existing.rows[0]) {
+      result.push({ id: existing.rows[0].id, slug: demo.slug, widgetKey: existing.rows[0].widget_key, created: false });
+      continue;
+    }
+    const tenant = await createTenant(tx, { name: demo.name, slug: demo.slug, settings: { branding: demo.branding } });
+    for (const member of demo.staff) {
+      await createStaffMember(tx, { tenantId: tenant.id, ...member });
+    }
+    result.push({ id: tenant.id, slug: demo.slug, widgetKey: tenant.widgetKey, created: true });
+  }
+  return result;
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm start`: the whole product on one machine with no accounts or keys. With no
+ * DATABASE_URL it starts the embedded PostgreSQL (PGlite + pgvector) under .data/,
+ * migrates it, seeds two demo tenants, builds the app if needed and serves it.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { closePool } from "@/lib/db/pool";
+import { parseEnv } from "@/lib/env";
+import { DEMO_TENANTS } from "@/lib/tenants/demo";
+import { migrateFromAdminUrl } from "@/lib/db/admin";
+import { seedDemo } from "@/scripts/lib/seed-demo";
+
+const args = new Set(process.argv.slice(2));
+const dev = args.has("--dev");
+const root = path.resolve(import.meta.dirname, "..");
+const port = process.env.PORT ?? "3000";
+const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
+
+function ensureSecret(): void {
+  if (process.env.AUTH_JWT_SECRET) return;
+  const file = path.join(dataDir, "auth-secret");
+  if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600 });
+  process.env.AUTH_JWT_SECRET = readFileSync(file, "utf8").trim();
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (args.has("--rebuild") || !existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  return ["app", "components", "lib", "emails", "inngest"].some((d) => newestMtime(path.join(root, d)) > built) ||
+    ["next.config.ts", "proxy.ts", "package-lock.json"].some((f) => statSync(path.join(root, f)).mtimeMs > built);
+}
+
+function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, command, { cwd: root, env, stdio: "inherit" });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true });
+  ensureSecret();
+  let embedded: EmbeddedDatabase | undefined;
+
+  if (!process.env.DATABASE_URL) {
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pglite") });
+    process.env.DATABASE_URL = embedded.url;
+    process.env.DATABASE_POOL_MAX = "1";
+    console.log(`Embedded PostgreSQL (PGlite + pgvector) ready, data in ${path.relative(root, dataDir)}/pglite`);
+  } else if (process.env.DATABASE_ADMIN_URL) {
+    const ran = await migrateFromAdminUrl(process.env.DATABASE_ADMIN_URL, process.env.DATABASE_URL);
+    console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "Database schema is up to date");
+  }
+  Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+  parseEnv(process.env); // fail fast, naming the setting, before anything else starts
+
+  const canProvision = Boolean(embedded || process.env.DATABASE_ADMIN_URL);
+  if (canProvision && process.env.SEED_DEMO !== "false") {
+    await seedDemo(root);
+  }
+  await closePool(); // the embedded database serves one connection: hand it to the app
+
+  const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+  const env = { ...process.env, PORT: port };
+  if (!dev && needsBuild()) {
+    console.log("Building the app (first start or sources changed)…");
+    const code = await run([next, "build"], env);
+    if (code !== 0) process.exit(code);
+  }
+
+  const url = process.env.APP_URL ?? `http://localhost:${port}`;
+  console.log(`\nSupport platform on ${url}`);
+  console.log(`  Control Center: ${url}/sign-in`);
+  console.log(`  Demo site with the chat widget: ${url}/demo`);
+  if (canProvision) {
+    for (const tenant of DEMO_TENANTS) {
+      const logins = tenant.staff.map((s) => `${s.email} / ${s.password} (${s.role})`).join(", ");
+      console.log(`  ${tenant.name}: ${logins}`);
+    }
+  }
+
+  const server = spawn(process.execPath, [next, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
+  const stop = async () => {
+    server.kill("SIGTERM");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  server.on("exit", async (code) => {
+    await embedded?.stop();
+    process.exit(code ?? 0);
+  });
+}
+
+main().catch(async (error) => {
+  console.error(error instanceof Error ? error.message : error);
+  await closePool().catch(() => undefined);
+  process.exit(1);
+});
+
