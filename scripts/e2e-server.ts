@@ -63,7 +63,7 @@ async function main() {
   await closePool();
 
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const env = { ...process.env, NODE_ENV: "production" as const, PORT: port };
+  const env = { ...process.env, NODE_ENV: "production" as const, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
   if (process.env.E2E_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next", "BUILD_ID"))) {
     const code = await run([next, "build"], env);
     if (code !== 0) throw new Error(`next build failed with exit code ${code}`);

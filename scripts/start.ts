@@ -29,6 +29,7 @@ function ensureSecret(): void {
 
 function newestMtime(dir: string): number {
   let newest = 0;
+  if (!existsSync(dir)) return newest;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
     const full = path.join(dir, entry.name);
@@ -76,7 +77,7 @@ async function main() {
   await closePool(); // the embedded database serves one connection: hand it to the app
 
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const env = { ...process.env, PORT: port };
+  const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };
   if (!dev && needsBuild()) {
     console.log("Building the app (first start or sources changed)…");
     const code = await run([next, "build"], env);
