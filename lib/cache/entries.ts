@@ -1,0 +1,118 @@
+import "server-only";
+import { z } from "zod";
+import type { Tx } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
+import type { CacheSource } from "@/lib/cache/port";
+import type { Citation } from "@/lib/rag/types";
+
+/** One row of the Control Center's "Answer cache" page. */
+export interface CacheEntrySummary {
+  id: string;
+  question: string;
+  answer: string;
+  source: CacheSource;
+  citations: Citation[];
+  confidence: number | null;
+  hits: number;
+  lastHitAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+  embeddingModel: string;
+}
+
+export interface CacheEntryPage {
+  entries: CacheEntrySummary[];
+  total: number;
+}
+
+export const listOptionsSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const cacheEntryIdSchema = z.string().uuid("Unknown cache entry.");
+export const cacheAnswerSchema = z.string().trim().min(1, "The answer cannot be empty.").max(20_000);
+
+interface EntryRow {
+  id: string;
+  question: string;
+  answer: string;
+  source: CacheSource;
+  citations: Citation[];
+  confidence: number | null;
+  hits: number;
+  last_hit_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date;
+  embedding_model: string;
+}
+
+const selectColumns = `id, question, answer, source, citations, confidence, hits, last_hit_at, created_at, updated_at,
+  expires_at, embedding_model`;
+
+function toSummary(row: EntryRow): CacheEntrySummary {
+  return {
+    id: row.id,
+    question: row.question,
+    answer: row.answer,
+    source: row.source,
+    citations: row.citations,
+    confidence: row.confidence,
+    hits: row.hits,
+    lastHitAt: row.last_hit_at?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    embeddingModel: row.embedding_model,
+  };
+}
+
+export function parseListOptions(options: { limit?: number; offset?: number }): { limit: number; offset: number } {
+  const parsed = listOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new AppError("bad_request", "limit must be 1-200 and offset 0 or more.");
+  return parsed.data;
+}
+
+export function parseAnswer(answer: string): string {
+  const parsed = cacheAnswerSchema.safeParse(answer);
+  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid answer.");
+  return parsed.data;
+}
+
+export function parseEntryId(id: string): string {
+  const parsed = cacheEntryIdSchema.safeParse(id);
+  if (!parsed.success) throw new AppError("not_found", "Cache entry not found.");
+  return parsed.data;
+}
+
+/** pgvector adapter: the tenant's entries (RLS scopes them), most recently changed first. */
+export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offset?: number }): Promise<CacheEntryPage> {
+  const { limit, offset } = parseListOptions(options);
+  const rows = await tx.query<EntryRow>(
+    `select ${selectColumns} from public.cache_entries order by updated_at desc, id limit $1 offset $2`,
+    [limit, offset],
+  );
+  const count = await tx.query<{ total: number }>("select count(*)::int as total from public.cache_entries");
+  return { entries: rows.rows.map(toSummary), total: count.rows[0].total };
+}
+
+/**
+ * A staff member editing an answer approves it: the entry becomes a human answer, so it
+ * wins over AI answers and is no longer dropped when a cited document changes.
+ */
+export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
+  const text = parseAnswer(answer);
+  const { rows } = await tx.query<EntryRow>(
+    `update public.cache_entries set answer = $2, source = 'human' where id = $1 returning ${selectColumns}`,
+    [parseEntryId(id), text],
+  );
+  if (!rows[0]) throw new AppError("not_found", "Cache entry not found.");
+  return toSummary(rows[0]);
+}
+
+export async function deletePgCacheEntry(tx: Tx, id: string): Promise<void> {
+  const result = await tx.query("delete from public.cache_entries where id = $1", [parseEntryId(id)]);
+  if (!result.rowCount) throw new AppError("not_found", "Cache entry not found.");
+}

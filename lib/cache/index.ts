@@ -1,0 +1,117 @@
+import "server-only";
+import type { Tx } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import {
+  deletePgCacheEntry,
+  listPgCacheEntries,
+  updatePgCacheAnswer,
+  type CacheEntryPage,
+  type CacheEntrySummary,
+} from "@/lib/cache/entries";
+import { pgvectorCache } from "@/lib/cache/pgvector";
+import type { CacheEntryInput, CacheHit, CacheScope, SemanticCache } from "@/lib/cache/port";
+import { createUpstashCache, createUpstashIndex, type UpstashIndex } from "@/lib/cache/upstash";
+import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
+
+export type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
+export type { CacheEntryPage, CacheEntrySummary } from "@/lib/cache/entries";
+export { cacheSettingsFor, type CacheSettings } from "@/lib/cache/settings";
+export { normalizeQuestion } from "@/lib/cache/question-key";
+
+let override: SemanticCache | undefined;
+let configured: SemanticCache | undefined;
+let upstashIndex: UpstashIndex | undefined;
+
+function getUpstashIndex(): UpstashIndex {
+  const { UPSTASH_VECTOR_REST_URL, UPSTASH_VECTOR_REST_TOKEN } = env();
+  if (!UPSTASH_VECTOR_REST_URL || !UPSTASH_VECTOR_REST_TOKEN) {
+    throw new Error("CACHE_ADAPTER=upstash needs UPSTASH_VECTOR_REST_URL and UPSTASH_VECTOR_REST_TOKEN");
+  }
+  upstashIndex ??= createUpstashIndex({ url: UPSTASH_VECTOR_REST_URL, token: UPSTASH_VECTOR_REST_TOKEN });
+  return upstashIndex;
+}
+
+/** The configured adapter (CACHE_ADAPTER): pgvector by default, Upstash Vector when deployed. */
+export function getSemanticCache(): SemanticCache {
+  if (override) return override;
+  configured ??= env().CACHE_ADAPTER === "upstash" ? createUpstashCache(getUpstashIndex()) : pgvectorCache;
+  return configured;
+}
+
+/** Tests swap the adapter here and nowhere else. */
+export function setSemanticCacheForTests(cache: SemanticCache | undefined): void {
+  override = cache;
+  configured = undefined;
+  upstashIndex = undefined;
+}
+
+function logFailure(operation: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  console.warn(`[cache] ${operation} failed, continuing without the cache: ${message}`);
+}
+
+/** A cache outage is a miss: the question takes the normal path, never an error. */
+export async function lookupCache(scope: CacheScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
+  try {
+    return await getSemanticCache().lookup(scope, embedding, threshold);
+  } catch (error) {
+    logFailure("lookup", error);
+    return null;
+  }
+}
+
+/** Returns whether the entry was stored; a failed write only costs a future cache hit. */
+export async function writeCache(scope: CacheScope, entry: CacheEntryInput): Promise<boolean> {
+  try {
+    await getSemanticCache().write(scope, entry);
+    return true;
+  } catch (error) {
+    logFailure("write", error);
+    return false;
+  }
+}
+
+export async function recordCacheHit(scope: CacheScope, id: string): Promise<void> {
+  try {
+    await getSemanticCache().recordHit(scope, id);
+  } catch (error) {
+    logFailure("hit count", error);
+  }
+}
+
+/**
+ * Unlike lookups and writes, invalidation failures are thrown: swallowing one would leave
+ * answers built on a deleted or changed document in the cache. Callers retry (as a job).
+ */
+export function invalidateCachedSources(scope: CacheScope, sourceIds: string[]): Promise<number> {
+  return getSemanticCache().invalidateSources(scope, sourceIds);
+}
+
+/** The Upstash store is outside the database: take the tenant from the staff claims of tx. */
+async function staffTenantOf(tx: Tx): Promise<string> {
+  const { rows } = await tx.query<{ tenant_id: string | null; staff_role: string | null }>(
+    "select app.current_tenant_id() as tenant_id, app.staff_role() as staff_role",
+  );
+  const row = rows[0];
+  if (!row?.tenant_id || !row.staff_role) throw new AppError("forbidden", "Only staff can manage the answer cache.");
+  return row.tenant_id;
+}
+
+const usesUpstash = () => env().CACHE_ADAPTER === "upstash";
+
+/** The Control Center's "Answer cache" page, through the staff member's transaction. */
+export async function listCacheEntries(tx: Tx, options: { limit?: number; offset?: number }): Promise<CacheEntryPage> {
+  if (!usesUpstash()) return listPgCacheEntries(tx, options);
+  return listUpstashCacheEntries(getUpstashIndex(), await staffTenantOf(tx), options);
+}
+
+export async function updateCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
+  if (!usesUpstash()) return updatePgCacheAnswer(tx, id, answer);
+  return updateUpstashCacheAnswer(getUpstashIndex(), await staffTenantOf(tx), id, answer);
+}
+
+export async function deleteCacheEntry(tx: Tx, id: string): Promise<void> {
+  if (!usesUpstash()) return deletePgCacheEntry(tx, id);
+  return deleteUpstashCacheEntry(getUpstashIndex(), await staffTenantOf(tx), id);
+}

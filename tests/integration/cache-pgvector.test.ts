@@ -1,0 +1,299 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { systemClaims, type RequestClaims } from "@/lib/auth/claims";
+import {
+  cacheSettingsFor,
+  deleteCacheEntry,
+  invalidateCachedSources,
+  listCacheEntries,
+  lookupCache,
+  recordCacheHit,
+  setSemanticCacheForTests,
+  updateCacheAnswer,
+  writeCache,
+  type CacheEntryInput,
+  type CacheScope,
+} from "@/lib/cache";
+import { closePool } from "@/lib/db/pool";
+import { withService, withTenant, type Tx } from "@/lib/db/tenant";
+import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
+
+const embedder = getEmbedder();
+const threshold = cacheSettingsFor({}, embedder.modelId).similarityThreshold;
+let a: TestTenant;
+let b: TestTenant;
+
+async function embed(text: string): Promise<number[]> {
+  return (await embedder.embed([text]))[0];
+}
+
+function inCache<T>(tenant: TestTenant, claims: RequestClaims, fn: (scope: CacheScope) => Promise<T>): Promise<T> {
+  return withTenant(claims, (tx: Tx) => fn({ tx, tenantId: tenant.id, embeddingModel: embedder.modelId }));
+}
+
+async function entry(question: string, overrides: Partial<CacheEntryInput> = {}): Promise<CacheEntryInput> {
+  return {
+    question,
+    embedding: await embed(question),
+    answer: `Answer to: ${question}`,
+    source: "ai",
+    citations: [],
+    sourceIds: [],
+    confidence: 0.9,
+    ttlDays: 7,
+    ...overrides,
+  };
+}
+
+async function ask(tenant: TestTenant, question: string, claims: RequestClaims = tenant.visitor()) {
+  const embedding = await embed(question);
+  return inCache(tenant, claims, (scope) => lookupCache(scope, embedding, threshold));
+}
+
+async function rowsOf(tenant: TestTenant) {
+  return withService(async (tx) => {
+    const { rows } = await tx.query<{ question: string; answer: string; source: string; hits: number }>(
+      "select question, answer, source, hits from public.cache_entries where tenant_id = $1 order by question",
+      [tenant.id],
+    );
+    return rows;
+  });
+}
+
+beforeAll(async () => {
+  a = await createTestTenant("cache-a");
+  b = await createTestTenant("cache-b");
+});
+
+afterEach(async () => {
+  setSemanticCacheForTests(undefined);
+  await withService((tx) => tx.query("delete from public.cache_entries where tenant_id = any($1)", [[a.id, b.id]]));
+});
+
+afterAll(async () => {
+  await closePool();
+});
+
+describe("lookup", () => {
+  it("hits a paraphrase above the threshold and misses an unrelated question", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry("How do I reset my password?")));
+
+    const hit = await ask(a, "how can I reset my password");
+    expect(hit).toMatchObject({ answer: "Answer to: How do I reset my password?", source: "ai" });
+    expect(hit!.similarity).toBeGreaterThanOrEqual(threshold);
+    expect(hit!.similarity).toBeLessThan(0.999);
+    expect(await ask(a, "What are your opening hours on Sunday?")).toBeNull();
+  });
+
+  it("misses when the nearest entry is below the threshold", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry("How do I reset my password?")));
+    const embedding = await embed("how can I reset my password");
+    const strict = await inCache(a, a.visitor(), (scope) => lookupCache(scope, embedding, 0.99));
+    expect(strict).toBeNull();
+  });
+
+  it("ignores expired entries and entries of another embedding model", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry("Where is my invoice?")));
+    expect(await ask(a, "Where is my invoice?")).not.toBeNull();
+
+    const embedding = await embed("Where is my invoice?");
+    const otherModel = await withTenant(a.visitor(), (tx) =>
+      lookupCache({ tx, tenantId: a.id, embeddingModel: "openai:text-embedding-3-small" }, embedding, threshold),
+    );
+    expect(otherModel).toBeNull();
+
+    await withService((tx) =>
+      tx.query("update public.cache_entries set expires_at = now() - interval '1 second' where tenant_id = $1", [a.id]),
+    );
+    expect(await ask(a, "Where is my invoice?")).toBeNull();
+  });
+
+  it("never lets tenant B hit tenant A's entry, even for the identical question", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry("Can I pay by bank transfer?")));
+    expect(await ask(a, "Can I pay by bank transfer?")).not.toBeNull();
+    expect(await ask(b, "Can I pay by bank transfer?")).toBeNull();
+    expect(await ask(b, "Can I pay by bank transfer?", b.owner)).toBeNull();
+    // Even a scope naming A's tenant inside B's transaction finds nothing: RLS decides.
+    const embedding = await embed("Can I pay by bank transfer?");
+    const forged = await withTenant(b.visitor(), (tx) =>
+      lookupCache({ tx, tenantId: a.id, embeddingModel: embedder.modelId }, embedding, threshold),
+    );
+    expect(forged).toBeNull();
+  });
+
+  it("finds the tenant's entry among many other tenants' nearer entries (HNSW iterative scan)", async () => {
+    const noisy = await createTestTenant("cache-noise");
+    const exact = await embed("How do I cancel my subscription?");
+    await withService((tx) =>
+      tx.query(
+        `insert into public.cache_entries (tenant_id, question, question_key, embedding, embedding_model, answer, source, expires_at)
+         select $1, 'q' || g, 'q' || g, $2::vector, $3, 'noise', 'ai', now() + interval '1 day'
+           from generate_series(1, 400) g`,
+        [noisy.id, `[${exact.join(",")}]`, embedder.modelId],
+      ),
+    );
+    await inCache(a, systemClaims(a.id), async (scope) =>
+      writeCache(scope, await entry("How can I cancel my subscription", { answer: "Settings → Billing → Cancel." })),
+    );
+    const hit = await inCache(a, a.visitor(), (scope) => lookupCache(scope, exact, threshold));
+    expect(hit?.answer).toBe("Settings → Billing → Cancel.");
+    await withService((tx) => tx.query("delete from public.cache_entries where tenant_id = $1", [noisy.id]));
+  });
+});
+
+describe("human and AI answers", () => {
+  it("prefers a human answer over a marginally more similar AI answer", async () => {
+    const base = await embed("How do I export my data?");
+    // A near-duplicate vector (cosine ≈ 0.99 to base): same meaning, another wording.
+    const nearby = base.map((x, i) => (i % 7 === 0 ? x * 0.8 : x));
+    await inCache(a, a.owner, async (scope) => {
+      await writeCache(scope, await entry("How do I export my data?", { embedding: base }));
+      await writeCache(scope, await entry("Exporting data", { embedding: nearby, source: "human", answer: "Human: use Export." }));
+    });
+    const hit = await inCache(a, a.visitor(), (scope) => lookupCache(scope, base, threshold));
+    expect(hit).toMatchObject({ source: "human", answer: "Human: use Export." });
+    expect(hit!.similarity).toBeLessThan(1 - 1e-6);
+    expect(hit!.similarity).toBeGreaterThan(0.98);
+  });
+
+  it("keeps the more similar AI answer when the human one is clearly further away", async () => {
+    await inCache(a, a.owner, async (scope) => {
+      await writeCache(scope, await entry("How do I reset my password?"));
+      await writeCache(scope, await entry("how can I reset my password", { source: "human", answer: "Human answer" }));
+    });
+    const hit = await ask(a, "How do I reset my password?");
+    expect(hit).toMatchObject({ source: "ai", answer: "Answer to: How do I reset my password?" });
+  });
+
+  it("an AI write never replaces a human entry; a human write replaces AI and human", async () => {
+    await inCache(a, a.owner, async (scope) => writeCache(scope, await entry("Do you ship to Norway?", { answer: "AI v1" })));
+    await inCache(a, a.owner, async (scope) =>
+      writeCache(scope, await entry("do you ship to norway", { source: "human", answer: "Human v1" })),
+    );
+    expect(await rowsOf(a)).toMatchObject([{ answer: "Human v1", source: "human" }]);
+
+    const stored = await inCache(a, a.visitor(), async (scope) =>
+      writeCache(scope, await entry("Do you ship to Norway??", { answer: "AI v2" })),
+    );
+    expect(stored).toBe(true);
+    expect(await rowsOf(a)).toMatchObject([{ answer: "Human v1", source: "human" }]);
+
+    await inCache(a, a.owner, async (scope) =>
+      writeCache(scope, await entry("Do you ship to Norway?", { source: "human", answer: "Human v2" })),
+    );
+    expect(await rowsOf(a)).toMatchObject([{ question: "Do you ship to Norway?", answer: "Human v2", source: "human" }]);
+  });
+
+  it("an AI write refreshes an AI entry for the same question", async () => {
+    await inCache(a, a.visitor(), async (scope) => writeCache(scope, await entry("What is the SLA?", { answer: "AI v1" })));
+    await inCache(a, a.visitor(), async (scope) => writeCache(scope, await entry("what is the sla", { answer: "AI v2" })));
+    expect(await rowsOf(a)).toMatchObject([{ question: "what is the sla", answer: "AI v2", source: "ai" }]);
+  });
+});
+
+describe("visitors", () => {
+  it("write AI entries and count hits on AI and human entries", async () => {
+    await inCache(a, a.owner, async (scope) =>
+      writeCache(scope, await entry("Is there a student discount?", { source: "human", answer: "Yes, 50%." })),
+    );
+    await inCache(a, a.visitor(), async (scope) => {
+      expect(await writeCache(scope, await entry("Do you have an API?"))).toBe(true);
+      for (const question of ["Do you have an API?", "Is there a student discount?"]) {
+        const hit = await lookupCache(scope, await embed(question), threshold);
+        await recordCacheHit(scope, hit!.id);
+      }
+    });
+    expect(await rowsOf(a)).toMatchObject([
+      { question: "Do you have an API?", source: "ai", hits: 1 },
+      { question: "Is there a student discount?", source: "human", hits: 1 },
+    ]);
+  });
+
+  it("cannot write a human answer, and the refusal leaves their transaction usable", async () => {
+    const visible = await inCache(a, a.visitor(), async (scope) => {
+      expect(await writeCache(scope, await entry("Forged", { source: "human", answer: "forged" }))).toBe(false);
+      const { rows } = await scope.tx.query<{ n: number }>("select count(*)::int as n from public.cache_entries");
+      return rows[0].n;
+    });
+    expect(visible).toBe(0);
+  });
+});
+
+describe("invalidation", () => {
+  it("drops only the AI entries citing the changed sources, in the caller's tenant", async () => {
+    const [s1, s2] = [randomUUID(), randomUUID()];
+    await inCache(a, a.owner, async (scope) => {
+      await writeCache(scope, await entry("AI citing one", { sourceIds: [s1] }));
+      await writeCache(scope, await entry("AI citing two", { sourceIds: [s2] }));
+      await writeCache(scope, await entry("AI citing both", { sourceIds: [s2, s1] }));
+      await writeCache(scope, await entry("Human citing one", { sourceIds: [s1], source: "human" }));
+    });
+    await inCache(b, b.owner, async (scope) => writeCache(scope, await entry("B citing one", { sourceIds: [s1] })));
+
+    const dropped = await inCache(a, systemClaims(a.id), (scope) => invalidateCachedSources(scope, [s1]));
+    expect(dropped).toBe(2);
+    expect((await rowsOf(a)).map((r) => r.question)).toEqual(["AI citing two", "Human citing one"]);
+    expect(await rowsOf(b)).toHaveLength(1);
+  });
+});
+
+describe("outage", () => {
+  it("treats a failing adapter as a miss and a failed write as not stored", async () => {
+    const broken = new Error("connection refused");
+    setSemanticCacheForTests({
+      name: "upstash",
+      lookup: () => Promise.reject(broken),
+      write: () => Promise.reject(broken),
+      recordHit: () => Promise.reject(broken),
+      invalidateSources: () => Promise.reject(broken),
+    });
+    await inCache(a, a.visitor(), async (scope) => {
+      expect(await lookupCache(scope, await embed("anything"), threshold)).toBeNull();
+      expect(await writeCache(scope, await entry("anything"))).toBe(false);
+      await expect(recordCacheHit(scope, randomUUID())).resolves.toBeUndefined();
+    });
+  });
+
+  it("recovers the caller's transaction when a pgvector statement fails", async () => {
+    await inCache(a, a.owner, async (scope) => writeCache(scope, await entry("Some question")));
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      // A 3-dimension query against vector(1536) rows makes the statement itself fail.
+      const result = await inCache(a, a.visitor(), async (scope) => {
+        const miss = await lookupCache(scope, [1, 0, 0], threshold);
+        const { rows } = await scope.tx.query<{ n: number }>("select count(*)::int as n from public.cache_entries");
+        return { miss, n: rows[0].n };
+      });
+      expect(result).toEqual({ miss: null, n: 1 });
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^\[cache\] lookup failed.*dimensions/));
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("staff management", () => {
+  it("lists, edits (approving as human) and deletes the tenant's entries only", async () => {
+    await inCache(a, a.owner, async (scope) => {
+      await writeCache(scope, await entry("First question"));
+      await writeCache(scope, await entry("Second question"));
+    });
+    const page = await withTenant(a.owner, (tx) => listCacheEntries(tx, { limit: 1, offset: 0 }));
+    expect(page.total).toBe(2);
+    expect(page.entries).toHaveLength(1);
+    expect(await withTenant(b.owner, (tx) => listCacheEntries(tx, { limit: 10, offset: 0 }))).toEqual({ entries: [], total: 0 });
+
+    const id = page.entries[0].id;
+    await expect(withTenant(b.owner, (tx) => updateCacheAnswer(tx, id, "hijack"))).rejects.toMatchObject({ status: 404 });
+    await expect(withTenant(b.owner, (tx) => deleteCacheEntry(tx, id))).rejects.toMatchObject({ status: 404 });
+    await expect(withTenant(a.owner, (tx) => updateCacheAnswer(tx, id, "  "))).rejects.toMatchObject({ status: 400 });
+
+    const edited = await withTenant(a.owner, (tx) => updateCacheAnswer(tx, id, "Edited by staff"));
+    expect(edited).toMatchObject({ id, answer: "Edited by staff", source: "human" });
+    await withTenant(a.owner, (tx) => deleteCacheEntry(tx, id));
+    expect((await rowsOf(a)).map((r) => r.answer)).not.toContain("Edited by staff");
+    expect(await rowsOf(a)).toHaveLength(1);
+    await expect(withTenant(a.owner, (tx) => deleteCacheEntry(tx, "not-a-uuid"))).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -1,0 +1,350 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { cosineSimilarity } from "@/lib/ai/vector";
+import {
+  getSemanticCache,
+  listCacheEntries,
+  lookupCache,
+  setSemanticCacheForTests,
+  writeCache,
+  type CacheEntryInput,
+  type CacheScope,
+  type SemanticCache,
+} from "@/lib/cache";
+import { createUpstashCache, createUpstashIndex, entryIdFor, type UpstashIndex } from "@/lib/cache/upstash";
+import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
+import { normalizeQuestion } from "@/lib/cache/question-key";
+import { closePool } from "@/lib/db/pool";
+import { withTenant, type Tx } from "@/lib/db/tenant";
+import { resetEnvForTests } from "@/lib/env";
+import { createTestTenant } from "@/tests/support/fixtures";
+
+/**
+ * The Upstash Vector adapter tested at its HTTP boundary: a local server implements the
+ * documented REST endpoints the SDK calls (POST /{command}/{namespace}, bearer token,
+ * {"result": ...} bodies, cosine scores normalised to (1 + cos) / 2, SQL-like filters).
+ */
+
+type Metadata = Record<string, unknown>;
+interface Stored {
+  id: string;
+  vector: number[];
+  metadata: Metadata;
+}
+interface Recorded {
+  command: string;
+  namespace: string;
+  auth: string | undefined;
+  body: Record<string, unknown>;
+}
+
+const TOKEN = "test-upstash-token";
+const store = new Map<string, Map<string, Stored>>();
+const requests: Recorded[] = [];
+let mode: "ok" | "error" | "hang" | "ignore-filters" = "ok";
+let server: Server;
+let url: string;
+
+// --- the filter language subset the adapter uses: = != < <= > >= CONTAINS, AND, OR, () ---
+function evaluateFilter(filter: string, m: Metadata): boolean {
+  const tokens = filter.match(/'[^']*'|"[^"]*"|\(|\)|!=|<=|>=|=|<|>|[\w.:-]+/g) ?? [];
+  let i = 0;
+  const literal = (t: string): unknown => (/^['"]/.test(t) ? t.slice(1, -1) : t === "true" ? true : t === "false" ? false : Number(t));
+  const comparison = (): boolean => {
+    if (tokens[i] === "(") {
+      i++;
+      const v = disjunction();
+      i++;
+      return v;
+    }
+    const key = tokens[i++];
+    const op = tokens[i++];
+    const value = literal(tokens[i++]);
+    const actual = key.split(".").reduce<unknown>((o, k) => (o as Metadata | undefined)?.[k], m);
+    if (op === "CONTAINS") return Array.isArray(actual) && actual.includes(value);
+    if (op === "=") return actual === value;
+    if (op === "!=") return actual !== value;
+    const [x, y] = [Number(actual), Number(value)];
+    return op === "<" ? x < y : op === "<=" ? x <= y : op === ">" ? x > y : x >= y;
+  };
+  const conjunction = (): boolean => {
+    let v = comparison();
+    while (tokens[i] === "AND") {
+      i++;
+      v = comparison() && v;
+    }
+    return v;
+  };
+  const disjunction = (): boolean => {
+    let v = conjunction();
+    while (tokens[i] === "OR") {
+      i++;
+      v = conjunction() || v;
+    }
+    return v;
+  };
+  return disjunction();
+}
+
+function handle(command: string, space: Map<string, Stored>, body: Record<string, unknown>): unknown {
+  const matches = (s: Stored) => mode === "ignore-filters" || !body.filter || evaluateFilter(String(body.filter), s.metadata);
+  switch (command) {
+    case "upsert":
+      for (const v of (Array.isArray(body) ? body : [body]) as Stored[]) space.set(String(v.id), structuredClone(v));
+      return "Success";
+    case "query": {
+      const vector = body.vector as number[];
+      // "ignore-filters" plays a store that returns another tenant's vector: the adapter must drop it.
+      const pool = mode === "ignore-filters" ? [...store.values()].flatMap((s) => [...s.values()]) : [...space.values()];
+      return pool
+        .filter(matches)
+        .map((s) => ({ id: s.id, score: (1 + cosineSimilarity(vector, s.vector)) / 2, metadata: body.includeMetadata ? s.metadata : undefined }))
+        .sort((x, y) => y.score - x.score)
+        .slice(0, Number(body.topK));
+    }
+    case "fetch":
+      return (body.ids as string[]).map((id) => {
+        const s = space.get(id);
+        return s ? { id, metadata: body.includeMetadata ? s.metadata : undefined } : null;
+      });
+    case "update": {
+      const s = space.get(String(body.id));
+      if (!s) return { updated: 0 };
+      s.metadata = body.metadataUpdateMode === "PATCH" ? { ...s.metadata, ...(body.metadata as Metadata) } : (body.metadata as Metadata);
+      return { updated: 1 };
+    }
+    case "delete": {
+      const ids = body.ids ? (body.ids as string[]) : [...space.values()].filter(matches).map((s) => s.id);
+      return { deleted: ids.filter((id) => space.delete(id)).length };
+    }
+    case "range": {
+      const all = [...space.values()].sort((x, y) => x.id.localeCompare(y.id));
+      const start = Number(body.cursor || 0);
+      const page = all.slice(start, start + Number(body.limit));
+      const next = start + page.length < all.length ? String(start + page.length) : "";
+      return { nextCursor: next, vectors: page.map((s) => ({ id: s.id, metadata: s.metadata })) };
+    }
+    case "info":
+      return {
+        vectorCount: [...store.values()].reduce((n, s) => n + s.size, 0),
+        pendingVectorCount: 0,
+        indexSize: 0,
+        dimension: 1536,
+        similarityFunction: "COSINE",
+        namespaces: Object.fromEntries([...store].map(([ns, s]) => [ns, { vectorCount: s.size, pendingVectorCount: 0 }])),
+      };
+    default:
+      throw new Error(`unsupported command ${command}`);
+  }
+}
+
+function startFakeUpstash(): Promise<void> {
+  server = createServer((req, res) => {
+    let raw = "";
+    req.on("data", (chunk) => (raw += chunk));
+    req.on("end", () => {
+      const [, command, namespace = ""] = decodeURIComponent(req.url ?? "").match(/^\/([a-z-]+)(?:\/(.*))?$/) ?? [];
+      const body = raw ? JSON.parse(raw) : {};
+      requests.push({ command, namespace, auth: req.headers.authorization, body });
+      const reply = (status: number, payload: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      if (mode === "hang") return;
+      if (mode === "error") return reply(503, { error: "Service Unavailable" });
+      if (req.headers.authorization !== `Bearer ${TOKEN}`) return reply(401, { error: "Unauthorized" });
+      if (!store.has(namespace)) store.set(namespace, new Map());
+      reply(200, { result: handle(command, store.get(namespace)!, body) });
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      resolve();
+    }),
+  );
+}
+
+// --- the adapter under test ---
+const embedder = getEmbedder();
+const THRESHOLD = 0.8;
+const noDatabase = { query: () => Promise.reject(new Error("the Upstash adapter must not use the database")) } as Tx;
+let index: UpstashIndex;
+let cache: SemanticCache;
+const [tenantA, tenantB] = [randomUUID(), randomUUID()];
+
+const scopeOf = (tenantId: string): CacheScope => ({ tx: noDatabase, tenantId, embeddingModel: embedder.modelId });
+const embed = async (text: string) => (await embedder.embed([text]))[0];
+const entry = async (question: string, overrides: Partial<CacheEntryInput> = {}): Promise<CacheEntryInput> => ({
+  question,
+  embedding: await embed(question),
+  answer: `Answer to: ${question}`,
+  source: "ai",
+  citations: [],
+  sourceIds: [],
+  confidence: 0.9,
+  ttlDays: 7,
+  ...overrides,
+});
+const ask = async (tenantId: string, question: string) => cache.lookup(scopeOf(tenantId), await embed(question), THRESHOLD);
+const stored = (tenantId: string) => [...(store.get(`tenant:${tenantId}`)?.values() ?? [])].map((s) => s.metadata);
+
+beforeAll(async () => {
+  await startFakeUpstash();
+  index = createUpstashIndex({ url, token: TOKEN, timeoutMs: 300, retries: 0 });
+  cache = createUpstashCache(index);
+});
+
+beforeEach(() => {
+  store.clear();
+  requests.length = 0;
+  mode = "ok";
+});
+
+afterEach(() => setSemanticCacheForTests(undefined));
+
+afterAll(async () => {
+  mode = "ok";
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await closePool();
+});
+
+describe("Upstash Vector adapter", () => {
+  it("queries the tenant's namespace with the tenant filter and the bearer token", async () => {
+    await cache.write(scopeOf(tenantA), await entry("How do I reset my password?"));
+    const hit = await ask(tenantA, "how can I reset my password");
+    expect(hit).toMatchObject({ answer: "Answer to: How do I reset my password?", source: "ai" });
+    // Scores come back as (1 + cos) / 2; the adapter reports plain cosine similarity.
+    expect(hit!.similarity).toBeCloseTo(cosineSimilarity(await embed("how can I reset my password"), await embed("How do I reset my password?")), 5);
+
+    const query = requests.find((r) => r.command === "query")!;
+    expect(query.namespace).toBe(`tenant:${tenantA}`);
+    expect(query.auth).toBe(`Bearer ${TOKEN}`);
+    expect(query.body.filter).toMatch(new RegExp(`^tenant_id = '${tenantA}' AND embedding_model = '${embedder.modelId}' AND expires_at > \\d+$`));
+    const upsert = requests.find((r) => r.command === "upsert")!;
+    expect(upsert.namespace).toBe(`tenant:${tenantA}`);
+    expect(upsert.body).toMatchObject({ id: entryIdFor(normalizeQuestion("How do I reset my password?")), metadata: { tenant_id: tenantA } });
+  });
+
+  it("misses below the threshold and never answers tenant B from tenant A's entry", async () => {
+    await cache.write(scopeOf(tenantA), await entry("Can I pay by bank transfer?"));
+    expect(await ask(tenantA, "What are your opening hours?")).toBeNull();
+    expect(await ask(tenantB, "Can I pay by bank transfer?")).toBeNull();
+    expect(requests.filter((r) => r.command === "query").map((r) => r.namespace)).toEqual([`tenant:${tenantA}`, `tenant:${tenantB}`]);
+  });
+
+  it("drops results of another tenant even if the store returned them (second guard)", async () => {
+    await cache.write(scopeOf(tenantA), await entry("Can I pay by bank transfer?"));
+    mode = "ignore-filters";
+    expect(await ask(tenantB, "Can I pay by bank transfer?")).toBeNull();
+    expect(await ask(tenantA, "Can I pay by bank transfer?")).not.toBeNull();
+  });
+
+  it("ignores expired entries", async () => {
+    await cache.write(scopeOf(tenantA), await entry("Where is my invoice?"));
+    expect(await ask(tenantA, "Where is my invoice?")).not.toBeNull();
+    for (const m of stored(tenantA)) m.expires_at = Date.now() - 1000;
+    expect(await ask(tenantA, "Where is my invoice?")).toBeNull();
+    mode = "ignore-filters";
+    expect(await ask(tenantA, "Where is my invoice?")).toBeNull();
+  });
+
+  it("keeps human answers: AI writes skip them, human writes replace AI and human", async () => {
+    await cache.write(scopeOf(tenantA), await entry("Do you ship to Norway?", { answer: "AI v1" }));
+    await cache.write(scopeOf(tenantA), await entry("do you ship to norway", { source: "human", answer: "Human v1" }));
+    await cache.write(scopeOf(tenantA), await entry("Do you ship to Norway??", { answer: "AI v2" }));
+    expect(stored(tenantA)).toMatchObject([{ answer: "Human v1", source: "human" }]);
+    await cache.write(scopeOf(tenantA), await entry("Do you ship to Norway?", { source: "human", answer: "Human v2" }));
+    expect(stored(tenantA)).toMatchObject([{ answer: "Human v2", source: "human" }]);
+  });
+
+  it("prefers a human answer among near-equal candidates", async () => {
+    const base = await embed("How do I export my data?");
+    const nearby = base.map((x, i) => (i % 7 === 0 ? x * 0.8 : x));
+    await cache.write(scopeOf(tenantA), await entry("How do I export my data?", { embedding: base }));
+    await cache.write(scopeOf(tenantA), await entry("Exporting data", { embedding: nearby, source: "human", answer: "Human" }));
+    const hit = await cache.lookup(scopeOf(tenantA), base, THRESHOLD);
+    expect(hit).toMatchObject({ source: "human", answer: "Human" });
+  });
+
+  it("counts hits and drops only AI entries citing invalidated sources", async () => {
+    const [s1, s2] = [randomUUID(), randomUUID()];
+    await cache.write(scopeOf(tenantA), await entry("AI citing one", { sourceIds: [s1] }));
+    await cache.write(scopeOf(tenantA), await entry("AI citing two", { sourceIds: [s2] }));
+    await cache.write(scopeOf(tenantA), await entry("Human citing one", { sourceIds: [s1], source: "human" }));
+
+    const hit = await ask(tenantA, "Human citing one");
+    await cache.recordHit(scopeOf(tenantA), hit!.id);
+    await cache.recordHit(scopeOf(tenantA), hit!.id);
+    expect(stored(tenantA).find((m) => m.question === "Human citing one")).toMatchObject({ hits: 2 });
+
+    expect(await cache.invalidateSources(scopeOf(tenantA), [s1])).toBe(1);
+    expect(stored(tenantA).map((m) => m.question).sort()).toEqual(["AI citing two", "Human citing one"]);
+    const del = requests.find((r) => r.command === "delete")!;
+    expect(del.namespace).toBe(`tenant:${tenantA}`);
+    expect(del.body.filter).toBe(`tenant_id = '${tenantA}' AND source = 'ai' AND (source_ids CONTAINS '${s1}')`);
+  });
+
+  it("refuses values that could escape a filter string", async () => {
+    const scope = { ...scopeOf(tenantA), embeddingModel: "x' OR tenant_id != '" };
+    await expect(cache.lookup(scope, await embed("q"), THRESHOLD)).rejects.toThrow();
+    await expect(cache.lookup({ ...scopeOf(tenantA), tenantId: "' OR 1=1" }, await embed("q"), THRESHOLD)).rejects.toThrow();
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("outage", () => {
+  it("degrades to a miss when Upstash errors or hangs", async () => {
+    setSemanticCacheForTests(cache);
+    for (const failure of ["error", "hang"] as const) {
+      mode = failure;
+      const started = Date.now();
+      expect(await lookupCache(scopeOf(tenantA), await embed("anything"), THRESHOLD)).toBeNull();
+      expect(await writeCache(scopeOf(tenantA), await entry("anything"))).toBe(false);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+  });
+});
+
+describe("configuration and staff management", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    resetEnvForTests();
+  });
+
+  it("is chosen by CACHE_ADAPTER=upstash and serves the Control Center through staff claims", async () => {
+    const tenant = await createTestTenant("upstash");
+    Object.assign(process.env, { CACHE_ADAPTER: "upstash", UPSTASH_VECTOR_REST_URL: url, UPSTASH_VECTOR_REST_TOKEN: TOKEN });
+    resetEnvForTests();
+    setSemanticCacheForTests(undefined);
+    expect(getSemanticCache().name).toBe("upstash");
+
+    await getSemanticCache().write(scopeOf(tenant.id), await entry("First question"));
+    const page = await withTenant(tenant.owner, (tx) => listCacheEntries(tx, { limit: 10, offset: 0 }));
+    expect(page).toMatchObject({ total: 1, entries: [{ question: "First question", source: "ai", hits: 0 }] });
+    await expect(withTenant(tenant.visitor(), (tx) => listCacheEntries(tx, { limit: 10, offset: 0 }))).rejects.toMatchObject({
+      status: 403,
+    });
+  });
+
+  it("lists, edits and deletes entries of one namespace only", async () => {
+    for (const q of ["one", "two", "three"]) await cache.write(scopeOf(tenantA), await entry(q));
+    await cache.write(scopeOf(tenantB), await entry("other tenant"));
+
+    const first = await listUpstashCacheEntries(index, tenantA, { limit: 2, offset: 0 });
+    const rest = await listUpstashCacheEntries(index, tenantA, { limit: 2, offset: 2 });
+    expect(first.total).toBe(3);
+    expect([...first.entries, ...rest.entries].map((e) => e.question).sort()).toEqual(["one", "three", "two"]);
+
+    const id = first.entries[0].id;
+    await expect(updateUpstashCacheAnswer(index, tenantB, id, "hijack")).rejects.toMatchObject({ status: 404 });
+    const edited = await updateUpstashCacheAnswer(index, tenantA, id, "Edited");
+    expect(edited).toMatchObject({ id, answer: "Edited", source: "human" });
+    await deleteUpstashCacheEntry(index, tenantA, id);
+    expect(stored(tenantA)).toHaveLength(2);
+    await expect(deleteUpstashCacheEntry(index, tenantA, id)).rejects.toMatchObject({ status: 404 });
+  });
+});
