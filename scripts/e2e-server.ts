@@ -30,6 +30,12 @@ async function freshDatabase(): Promise<void> {
   const name = `support_e2e_${Date.now()}`;
   const server = new pg.Client({ connectionString: serverUrl });
   await server.connect();
+  // Playwright may kill this process before it can clean up: drop earlier runs' databases.
+  const stale = await server.query<{ datname: string }>("select datname from pg_database where datname like 'support_e2e_%'");
+  for (const { datname } of stale.rows) {
+    const startedAt = Number(datname.slice("support_e2e_".length));
+    if (Date.now() - startedAt > 2 * 3600_000) await server.query(`drop database if exists ${datname} with (force)`);
+  }
   await server.query(`create database ${name}`);
   const adminUrl = new URL(serverUrl);
   adminUrl.pathname = `/${name}`;

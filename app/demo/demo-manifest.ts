@@ -1,0 +1,33 @@
+import "server-only";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+export interface DemoTenantEntry {
+  id: string;
+  slug: string;
+  name: string;
+  widgetKey: string;
+  staff: Array<{ email: string; password: string; role: string }>;
+}
+
+export function demoManifestPath(): string {
+  return path.resolve(process.cwd(), process.env.DATA_DIR ?? ".data", "demo-tenants.json");
+}
+
+/** The demo tenants the seeder wrote, or null when it has not run on this machine. */
+export async function readDemoTenants(): Promise<DemoTenantEntry[] | null> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(demoManifestPath(), "utf8"));
+    return Array.isArray(parsed) ? (parsed as DemoTenantEntry[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The app's own origin as the browser reached it, for snippets that must be absolute. */
+export function originFrom(headers: Headers): string {
+  const host = headers.get("x-forwarded-host") ?? headers.get("host");
+  if (!host) return process.env.APP_URL ?? "http://localhost:3000";
+  const proto = headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
+  return `${proto}://${host}`;
+}

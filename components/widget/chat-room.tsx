@@ -1,0 +1,78 @@
+"use client";
+
+import { Fragment, useEffect, useRef, useState } from "react";
+import type { SessionResponse } from "./api";
+import { readableTextOn, type WidgetBranding } from "./branding";
+import { Composer } from "./composer";
+import { pendingTickets } from "./conversation";
+import { ErrorNotice } from "./error-notice";
+import { MessageBubble } from "./message-bubble";
+import { StatusLine } from "./status-line";
+import { TicketCard } from "./ticket-card";
+import { useSupportChat } from "./use-support-chat";
+
+interface Props {
+  session: SessionResponse;
+  branding: WidgetBranding;
+  inputRef: React.RefObject<HTMLTextAreaElement | null>;
+}
+
+export function ChatRoom({ session, branding, inputRef }: Props) {
+  const chat = useSupportChat(session);
+  const [savedEmail, setSavedEmail] = useState<string>();
+  const endRef = useRef<HTMLDivElement>(null);
+  const brandText = readableTextOn(branding.color);
+  const history = chat.history.state === "ready" ? chat.history : null;
+  const pending = pendingTickets(chat.messages, history?.resolvedTickets);
+  const knownEmail = savedEmail ?? history?.email ?? undefined;
+  const lastId = chat.messages.at(-1)?.id;
+
+  useEffect(() => {
+    endRef.current?.scrollIntoView({ block: "end" });
+  }, [chat.messages, chat.phase, chat.error, pending.size]);
+
+  const retryable = chat.error && chat.error.kind !== "rejected" && chat.error.kind !== "not_found";
+
+  return (
+    <>
+      <div className="flex-1 overflow-y-auto px-3 py-4">
+        <div role="log" aria-label="Conversation" aria-relevant="additions" className="mx-auto flex max-w-2xl flex-col gap-3">
+          <div data-sender="greeting" className="flex justify-start">
+            <p className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-200">
+              {branding.greeting}
+            </p>
+          </div>
+          {chat.history.state === "loading" ? <p className="text-center text-xs text-slate-600">Loading your conversation…</p> : null}
+          {chat.history.state === "failed" ? (
+            <ErrorNotice error={chat.history.error} onRetry={chat.retryHistory} context="Your earlier messages could not be loaded." />
+          ) : null}
+          {chat.messages.map((message) => {
+            const ticket = pending.get(message.id);
+            return (
+              <Fragment key={message.id}>
+                <MessageBubble message={message} brandColor={branding.color} brandText={brandText} streaming={chat.busy && message.id === lastId} />
+                {ticket ? (
+                  <TicketCard
+                    ticket={ticket}
+                    tenantName={branding.tenantName}
+                    email={knownEmail}
+                    token={session.token}
+                    onEmailSaved={setSavedEmail}
+                  />
+                ) : null}
+              </Fragment>
+            );
+          })}
+        </div>
+        <div className="mx-auto mt-3 max-w-2xl space-y-2">
+          <StatusLine busy={chat.busy} phase={chat.phase} />
+          {chat.error ? (
+            <ErrorNotice error={chat.error} onRetry={retryable ? chat.retry : undefined} onDismiss={retryable ? undefined : chat.dismissError} />
+          ) : null}
+        </div>
+        <div ref={endRef} />
+      </div>
+      <Composer busy={chat.busy} brandColor={branding.color} brandText={brandText} onSend={chat.send} inputRef={inputRef} />
+    </>
+  );
+}

@@ -1,0 +1,102 @@
+import type { ChatPhase, Citation, SenderType, StatusData, StoredMessage, Ticket, WidgetMessage, WidgetMetadata } from "./types";
+
+const PHASES: ChatPhase[] = ["checking_cache", "searching", "answering", "waiting_for_agent", "resolved"];
+
+/** Reads a `data-status` payload defensively: it crosses the network, so it is unknown. */
+export function readStatus(data: unknown): StatusData | null {
+  if (!data || typeof data !== "object") return null;
+  const record = data as Record<string, unknown>;
+  const status = record.status;
+  if (typeof status !== "string" || !PHASES.includes(status as ChatPhase)) return null;
+  const ticketNumber = Number(record.ticketNumber);
+  return {
+    status: status as ChatPhase,
+    ticketNumber: Number.isFinite(ticketNumber) && ticketNumber > 0 ? ticketNumber : undefined,
+    ticketId: typeof record.ticketId === "string" ? record.ticketId : undefined,
+  };
+}
+
+export function senderOf(message: WidgetMessage): SenderType {
+  if (message.role === "user") return "user";
+  return message.metadata?.senderType ?? "ai";
+}
+
+export function textOf(message: WidgetMessage): string {
+  return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
+}
+
+export function statusPartsOf(message: WidgetMessage): StatusData[] {
+  const statuses: StatusData[] = [];
+  for (const part of message.parts) {
+    if (part.type === "data-status") {
+      const status = readStatus(part.data);
+      if (status) statuses.push(status);
+    }
+  }
+  return statuses;
+}
+
+/** The ticket a message opened, whether it came live from the stream or from the history. */
+export function ticketOpenedBy(message: WidgetMessage): Ticket | null {
+  if (senderOf(message) === "human" || message.role === "user") return null;
+  const waiting = statusPartsOf(message).find((s) => s.status === "waiting_for_agent" && s.ticketNumber);
+  if (waiting?.ticketNumber) return { ticketNumber: waiting.ticketNumber, ticketId: waiting.ticketId };
+  const meta = message.metadata;
+  if (meta?.ticketNumber) return { ticketNumber: meta.ticketNumber, ticketId: meta.ticketId };
+  return null;
+}
+
+/**
+ * Tickets still waiting for a human: opened by some message and not yet followed by a
+ * human answer for that ticket (a human answer without a ticket id settles all before it)
+ * nor known to be resolved (the history lists ticket states).
+ */
+export function pendingTickets(messages: WidgetMessage[], resolved: ReadonlySet<string> = new Set()): Map<string, Ticket> {
+  const pending = new Map<string, Ticket>();
+  for (const message of messages) {
+    const opened = ticketOpenedBy(message);
+    if (opened && !(opened.ticketId && resolved.has(opened.ticketId))) pending.set(message.id, opened);
+    if (senderOf(message) !== "human") continue;
+    const answered = message.metadata?.ticketId;
+    for (const [id, ticket] of pending) {
+      if (!answered || !ticket.ticketId || ticket.ticketId === answered) pending.delete(id);
+    }
+  }
+  return pending;
+}
+
+function readCitations(value: unknown): Citation[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const citations = value
+    .filter((c): c is Record<string, unknown> => Boolean(c) && typeof c === "object")
+    .map((c) => ({ title: String(c.title ?? c.url ?? "Source"), url: typeof c.url === "string" ? c.url : null }));
+  return citations.length ? citations : undefined;
+}
+
+/** A stored message as the chat shows it: same shape as the ones streamed by useChat. */
+export function fromStored(stored: StoredMessage): WidgetMessage {
+  const meta = stored.metadata ?? {};
+  const ticketNumber = Number(meta.ticketNumber);
+  const metadata: WidgetMetadata = {
+    senderType: stored.senderType,
+    createdAt: stored.createdAt,
+    fromCache: meta.fromCache === true,
+    offline: meta.offline === true,
+    ticketId: stored.ticketId ?? undefined,
+    ticketNumber: Number.isFinite(ticketNumber) && ticketNumber > 0 ? ticketNumber : undefined,
+    citations: readCitations(meta.citations),
+  };
+  return {
+    id: stored.id,
+    role: stored.senderType === "user" ? "user" : "assistant",
+    metadata,
+    parts: [{ type: "text", text: stored.content }],
+  };
+}
+
+/** Adds messages not already shown (by id), keeping the existing order. */
+export function mergeMessages(current: WidgetMessage[], incoming: WidgetMessage[]): WidgetMessage[] {
+  const known = new Set(current.map((m) => m.id));
+  const fresh = incoming.filter((m) => !known.has(m.id));
+  return fresh.length ? [...current, ...fresh] : current;
+}
