@@ -201,6 +201,7 @@ describe("catalog", () => {
   it("has only reviewed SECURITY DEFINER functions reachable by request roles", async () => {
     const reviewed = [
       "app.assign_ticket_number",
+      "app.create_local_credentials",
       "app.local_credentials",
       "app.record_cache_hit",
       "app.tenant_by_widget_key",

@@ -1,0 +1,58 @@
+import type { Metadata } from "next";
+import { CopyButton } from "@/components/dashboard/copy-button";
+import { PageHeader } from "@/components/dashboard/page-header";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Notice } from "@/components/ui/notice";
+import { withTenant } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
+import { getTenantSettings } from "@/lib/tenants/settings";
+import { listStaff } from "@/lib/tenants/staff";
+import { canManage, currentStaff } from "../_lib/session";
+import { SettingsForm } from "./settings-form";
+import { StaffManager } from "./staff-manager";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const staff = await currentStaff();
+  const { settings, members } = await withTenant(staff.claims, async (tx) => ({
+    settings: await getTenantSettings(tx),
+    members: await listStaff(tx),
+  }));
+  const editable = canManage(staff);
+  const snippet = `<script src="${env().APP_URL}/widget.js" data-key="${settings.widgetKey}" async></script>`;
+
+  return (
+    <>
+      <PageHeader title="Settings" description="How the assistant answers, how the widget looks, and who works here." />
+      {editable ? null : (
+        <Notice tone="info" className="mb-6" title="Read-only">
+          Only owners and admins can change settings. You are signed in as an agent.
+        </Notice>
+      )}
+      <div className="space-y-6">
+        <Card aria-labelledby="snippet-title">
+          <CardHeader
+            id="snippet-title"
+            title="Widget snippet"
+            description="Paste this into any page of your site, just before </body>, to add the chat launcher."
+            action={<CopyButton text={snippet} label="Copy snippet" />}
+          />
+          <CardBody>
+            <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100" data-testid="widget-snippet">
+              <code>{snippet}</code>
+            </pre>
+          </CardBody>
+        </Card>
+
+        <SettingsForm settings={settings} editable={editable} />
+
+        <StaffManager
+          members={members.map((m) => ({ ...m, createdAt: m.createdAt.toISOString() }))}
+          me={{ id: staff.userId, role: staff.role }}
+          canInvite={editable && env().AUTH_MODE === "local"}
+        />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+import "server-only";
+import { z } from "zod";
+import type { Tx } from "@/lib/db/tenant";
+
+/**
+ * Each cache answer skips what a cache miss costs the graph in model calls: grading the
+ * retrieved chunks, generating the answer and assessing its confidence. (The question is
+ * still embedded for the lookup, so that call is not counted as saved.)
+ */
+export const MODEL_CALLS_PER_ANSWER = 3;
+
+export const analyticsRangeSchema = z.coerce.number().int().min(1).max(365).catch(30);
+
+export interface DayStats {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  conversations: number;
+  questions: number;
+  aiAnswers: number;
+  cacheAnswers: number;
+  escalations: number;
+  resolved: number;
+  medianResolutionSeconds: number | null;
+}
+
+export interface AnalyticsTotals {
+  conversations: number;
+  questions: number;
+  aiAnswers: number;
+  cacheAnswers: number;
+  escalations: number;
+  resolved: number;
+  /** Shares of the questions that got an outcome (AI answer, cache answer, escalation). */
+  shareAi: number | null;
+  shareCache: number | null;
+  shareEscalated: number | null;
+  /** Cache answers per question asked. */
+  cacheHitRate: number | null;
+  modelCallsSaved: number;
+  medianResolutionSeconds: number | null;
+}
+
+export interface Analytics {
+  days: DayStats[];
+  totals: AnalyticsTotals;
+}
+
+// An answer message is an AI message that is not the escalation bridge (that one carries
+// the ticket it created). fromCache is set by the chat engine on every AI answer.
+const DAILY_SQL = `
+with bounds as (
+  select (date_trunc('day', now() at time zone 'utc') - ($1::int - 1) * interval '1 day') as since
+),
+days as (
+  select generate_series((select since from bounds), date_trunc('day', now() at time zone 'utc'), interval '1 day') as day
+),
+conv as (
+  select date_trunc('day', created_at at time zone 'utc') as day, count(*)::int as n
+  from public.conversations where created_at at time zone 'utc' >= (select since from bounds) group by 1
+),
+msg as (
+  select date_trunc('day', created_at at time zone 'utc') as day,
+         count(*) filter (where sender_type = 'user')::int as questions,
+         count(*) filter (where sender_type = 'ai' and ticket_id is null
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as ai,
+         count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache
+  from public.messages where created_at at time zone 'utc' >= (select since from bounds) group by 1
+),
+esc as (
+  select date_trunc('day', created_at at time zone 'utc') as day, count(*)::int as n
+  from public.tickets where created_at at time zone 'utc' >= (select since from bounds) group by 1
+),
+res as (
+  select date_trunc('day', resolved_at at time zone 'utc') as day, count(*)::int as n,
+         percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at)) as median
+  from public.tickets
+  where status = 'resolved' and resolved_at at time zone 'utc' >= (select since from bounds) group by 1
+)
+select to_char(d.day, 'YYYY-MM-DD') as day,
+       coalesce(conv.n, 0) as conversations, coalesce(msg.questions, 0) as questions,
+       coalesce(msg.ai, 0) as ai, coalesce(msg.cache, 0) as cache,
+       coalesce(esc.n, 0) as escalations, coalesce(res.n, 0) as resolved, res.median
+from days d
+left join conv on conv.day = d.day
+left join msg on msg.day = d.day
+left join esc on esc.day = d.day
+left join res on res.day = d.day
+order by d.day`;
+
+const MEDIAN_SQL = `
+select percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at)) as median
+from public.tickets
+where status = 'resolved'
+  and resolved_at at time zone 'utc' >= date_trunc('day', now() at time zone 'utc') - ($1::int - 1) * interval '1 day'`;
+
+interface DailyRow {
+  day: string;
+  conversations: number;
+  questions: number;
+  ai: number;
+  cache: number;
+  escalations: number;
+  resolved: number;
+  median: number | null;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+function sum(days: DayStats[], key: keyof Omit<DayStats, "day" | "medianResolutionSeconds">): number {
+  return days.reduce((total, d) => total + d[key], 0);
+}
+
+/** The tenant's numbers (RLS scopes every table) for the last `days` UTC days, today included. */
+export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Promise<Analytics> {
+  const range = analyticsRangeSchema.parse(options.days ?? 30);
+  const daily = await tx.query<DailyRow>(DAILY_SQL, [range]);
+  const median = await tx.query<{ median: number | null }>(MEDIAN_SQL, [range]);
+  const days: DayStats[] = daily.rows.map((r) => ({
+    day: r.day,
+    conversations: r.conversations,
+    questions: r.questions,
+    aiAnswers: r.ai,
+    cacheAnswers: r.cache,
+    escalations: r.escalations,
+    resolved: r.resolved,
+    medianResolutionSeconds: r.median === null ? null : Number(r.median),
+  }));
+  const aiAnswers = sum(days, "aiAnswers");
+  const cacheAnswers = sum(days, "cacheAnswers");
+  const escalations = sum(days, "escalations");
+  const outcomes = aiAnswers + cacheAnswers + escalations;
+  const questions = sum(days, "questions");
+  const overallMedian = median.rows[0]?.median;
+  return {
+    days,
+    totals: {
+      conversations: sum(days, "conversations"),
+      questions,
+      aiAnswers,
+      cacheAnswers,
+      escalations,
+      resolved: sum(days, "resolved"),
+      shareAi: ratio(aiAnswers, outcomes),
+      shareCache: ratio(cacheAnswers, outcomes),
+      shareEscalated: ratio(escalations, outcomes),
+      cacheHitRate: ratio(cacheAnswers, questions),
+      modelCallsSaved: cacheAnswers * MODEL_CALLS_PER_ANSWER,
+      medianResolutionSeconds: overallMedian === null || overallMedian === undefined ? null : Number(overallMedian),
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import "server-only";
+import { z } from "zod";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { cacheSettingsFor } from "@/lib/cache/settings";
+import type { Tx } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
+
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
+export const DEFAULT_BRANDING = { color: "#4f46e5", name: "Support", greeting: "Hi! How can we help?" } as const;
+
+const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5 for the brand colour.");
+
+/** What a staff member may change; every field optional (a patch). */
+export const settingsPatchSchema = z
+  .object({
+    name: z.string().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
+    confidenceThreshold: z.number().min(0, "The confidence threshold must be between 0 and 1.").max(1, "The confidence threshold must be between 0 and 1."),
+    /** null goes back to the embedding model's calibrated default. */
+    cacheSimilarityThreshold: z
+      .number()
+      .gt(0, "The cache similarity threshold must be above 0 and at most 1.")
+      .max(1, "The cache similarity threshold must be above 0 and at most 1.")
+      .nullable(),
+    cacheTtlDays: z
+      .number()
+      .int("The cache lifetime must be a whole number of days.")
+      .min(1, "The cache lifetime must be 1 to 3650 days.")
+      .max(3650, "The cache lifetime must be 1 to 3650 days."),
+    branding: z
+      .object({
+        color: hexColor,
+        name: z.string().trim().min(1, "The widget needs a title.").max(80, "The widget title is too long (80 characters at most)."),
+        greeting: z.string().trim().max(300, "The greeting is too long (300 characters at most)."),
+      })
+      .partial(),
+  })
+  .partial()
+  .strict();
+
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export interface TenantSettings {
+  tenantId: string;
+  name: string;
+  widgetKey: string;
+  confidenceThreshold: number;
+  /** The stored override, or null when the model's default applies. */
+  cacheSimilarityThreshold: number | null;
+  /** What the cache actually uses now (override or the embedding model's default). */
+  effectiveSimilarityThreshold: number;
+  cacheTtlDays: number;
+  branding: { color: string; name: string; greeting: string };
+}
+
+// Stored JSON is read leniently: a bad value falls back to its default instead of
+// breaking the Control Center.
+const storedSchema = z.object({
+  confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
+  cache_similarity_threshold: z.number().gt(0).max(1).optional().catch(undefined),
+  cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
+  branding: z
+    .object({
+      color: hexColor.optional().catch(undefined),
+      name: z.string().optional().catch(undefined),
+      greeting: z.string().optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
+});
+
+interface TenantRow {
+  id: string;
+  name: string;
+  widget_key: string;
+  settings: Record<string, unknown>;
+}
+
+function toSettings(row: TenantRow): TenantSettings {
+  const stored = storedSchema.parse(row.settings ?? {});
+  const cache = cacheSettingsFor(row.settings, getEmbedder().modelId);
+  return {
+    tenantId: row.id,
+    name: row.name,
+    widgetKey: row.widget_key,
+    confidenceThreshold: stored.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
+    cacheSimilarityThreshold: stored.cache_similarity_threshold ?? null,
+    effectiveSimilarityThreshold: cache.similarityThreshold,
+    cacheTtlDays: cache.ttlDays,
+    branding: {
+      color: stored.branding?.color ?? DEFAULT_BRANDING.color,
+      name: stored.branding?.name || row.name,
+      greeting: stored.branding?.greeting ?? DEFAULT_BRANDING.greeting,
+    },
+  };
+}
+
+/** The caller's tenant (RLS shows exactly one) with defaults filled in. */
+export async function getTenantSettings(tx: Tx): Promise<TenantSettings> {
+  const { rows } = await tx.query<TenantRow>(
+    "select id, name, widget_key, settings from public.tenants where id = app.current_tenant_id()",
+  );
+  if (!rows[0]) throw new AppError("not_found", "This workspace no longer exists.");
+  return toSettings(rows[0]);
+}
+
+/**
+ * Applies a validated patch. Owners and admins only: checked here with a clear message
+ * and again by the tenants_update policy, so an agent's call changes nothing either way.
+ */
+export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promise<TenantSettings> {
+  const parsed = settingsPatchSchema.safeParse(patch);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message = issue.code === "unrecognized_keys" ? `Unknown setting: ${issue.keys.join(", ")}.` : issue.message;
+    throw new AppError("unprocessable", message, parsed.error.issues);
+  }
+  const input = parsed.data;
+  const { rows: roleRows } = await tx.query<{ admin: boolean }>("select app.is_tenant_admin() as admin");
+  if (!roleRows[0]?.admin) throw new AppError("forbidden", "Only owners and admins can change settings.");
+
+  const { rows } = await tx.query<TenantRow>(
+    "select id, name, widget_key, settings from public.tenants where id = app.current_tenant_id() for update",
+  );
+  const current = rows[0];
+  if (!current) throw new AppError("not_found", "This workspace no longer exists.");
+
+  const settings: Record<string, unknown> = { ...(current.settings ?? {}) };
+  if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
+  if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
+  if (input.cacheSimilarityThreshold === null) delete settings.cache_similarity_threshold;
+  else if (input.cacheSimilarityThreshold !== undefined) settings.cache_similarity_threshold = input.cacheSimilarityThreshold;
+  if (input.branding) {
+    const previous = (settings.branding ?? {}) as Record<string, unknown>;
+    settings.branding = { ...previous, ...input.branding };
+  }
+
+  const updated = await tx.query<TenantRow>(
+    `update public.tenants set name = $1, settings = $2::jsonb, updated_at = now()
+     where id = app.current_tenant_id() returning id, name, widget_key, settings`,
+    [input.name ?? current.name, JSON.stringify(settings)],
+  );
+  if (!updated.rows[0]) throw new AppError("forbidden", "Only owners and admins can change settings.");
+  await tx.query(
+    "insert into public.audit_log (tenant_id, actor_id, action, details) values (app.current_tenant_id(), auth.uid(), 'settings.update', $1)",
+    [JSON.stringify({ fields: Object.keys(input) })],
+  );
+  return toSettings(updated.rows[0]);
+}
