@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "inngest/**/*.test.ts", "emails/**/*.test.tsx"],
+    include: ["lib/**/*.test.ts", "tests/**/*.test.ts", "inngest/**/*.test.ts", "emails/**/*.test.tsx", "eval/**/*.test.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     // One database, one worker at a time: the embedded PGlite is a single session, and
     // serial files keep integration tests free of cross-file interference.

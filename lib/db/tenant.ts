@@ -79,7 +79,11 @@ export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     }, fn);
   }
   const { default: pgModule } = await import("pg");
-  globalForAdmin.__supportAdminPool ??= new pgModule.Pool({ connectionString: adminUrl, max: 2 });
+  if (!globalForAdmin.__supportAdminPool) {
+    const created = new pgModule.Pool({ connectionString: adminUrl, max: 2 });
+    created.on("error", (error) => console.error("[db] idle admin client error:", error.message));
+    globalForAdmin.__supportAdminPool = created;
+  }
   const client = await globalForAdmin.__supportAdminPool.connect();
   try {
     await client.query("begin");
@@ -99,4 +103,11 @@ export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inTransaction(async (client) => {
     await client.query("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)");
   }, fn);
+}
+
+/** Ends the admin pool behind withService (before dropping a throwaway database). */
+export async function closeServicePool(): Promise<void> {
+  const current = globalForAdmin.__supportAdminPool;
+  globalForAdmin.__supportAdminPool = undefined;
+  await current?.end().catch(() => undefined);
 }

@@ -1,0 +1,30 @@
+import { getConversation } from "@/lib/chat/conversations";
+import { listMessages } from "@/lib/chat/messages";
+import { readConversationToken, tokenFromRequest } from "@/lib/chat/token";
+import { withTenant } from "@/lib/db/tenant";
+import { AppError, errorResponse } from "@/lib/errors";
+
+/** A returning visitor's conversation: its messages in order and its tickets' states. */
+export async function GET(request: Request) {
+  try {
+    const visitor = await readConversationToken(tokenFromRequest(request));
+    const history = await withTenant(visitor.claims, async (tx) => {
+      const conversation = await getConversation(tx, visitor.conversationId);
+      if (!conversation) return null;
+      const tickets = await tx.query<{ id: string; number: number; status: string }>(
+        "select id, number, status from public.tickets where conversation_id = $1 order by number",
+        [visitor.conversationId],
+      );
+      return { conversation, messages: await listMessages(tx, visitor.conversationId), tickets: tickets.rows };
+    });
+    if (!history) throw new AppError("not_found", "This conversation no longer exists.");
+    return Response.json({
+      conversationId: history.conversation.id,
+      email: history.conversation.userEmail,
+      messages: history.messages,
+      tickets: history.tickets,
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,33 @@
+import { storeQuestion } from "@/lib/chat/ask";
+import { chatStreamResponse } from "@/lib/chat/stream";
+import { readConversationToken } from "@/lib/chat/token";
+import { errorResponse } from "@/lib/errors";
+import { parseJsonBody } from "@/lib/http";
+import { chatStreamSchema } from "./schema";
+
+function bearer(request: Request): string | undefined {
+  const header = request.headers.get("authorization");
+  return header ? /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() : undefined;
+}
+
+/**
+ * The chat: validates the message and the conversation token, stores the question
+ * first (so it is never lost), then streams the agent's progress and answer as an AI SDK
+ * UI message stream.
+ */
+export async function POST(request: Request) {
+  try {
+    const body = await parseJsonBody(request, chatStreamSchema);
+    const visitor = await readConversationToken(body.token ?? bearer(request));
+    const { userMessageId, userEmail } = await storeQuestion(visitor, body.message);
+    return chatStreamResponse({
+      claims: visitor.claims,
+      conversationId: visitor.conversationId,
+      userMessageId,
+      question: body.message,
+      userEmail,
+    });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

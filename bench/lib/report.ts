@@ -1,0 +1,113 @@
+import { escapeHtml, htmlPage, htmlTable, type Section } from "@/eval/lib/html";
+import { textTable } from "@/eval/lib/output";
+import type { Histogram } from "@/eval/lib/stats";
+import { histogramChart, lineChart } from "@/eval/lib/svg";
+
+export type RunStatus = "ok" | "failed" | "timeout" | "no-result" | "missing";
+
+export interface BenchRun {
+  name: string;
+  file: string;
+  status: RunStatus;
+  exitCode: number | null;
+  seconds: number;
+  result: Record<string, unknown> | null;
+  /** The end of the output, when no JSON result could be read from it. */
+  outputTail?: string;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; memoryGb: number; node: string; platform: string; database: string };
+  runs: BenchRun[];
+}
+
+type Scalar = string | number | boolean | null;
+
+const isScalar = (v: unknown): v is Scalar => v === null || ["string", "number", "boolean"].includes(typeof v);
+
+/** Top-level scalars and one level of nested scalars (e.g. first_text_ms.p99) as rows. */
+export function flattenScalars(result: Record<string, unknown>): Array<[string, Scalar]> {
+  const rows: Array<[string, Scalar]> = [];
+  for (const [key, value] of Object.entries(result)) {
+    if (isScalar(value)) rows.push([key, value]);
+    else if (value && typeof value === "object" && !Array.isArray(value)) {
+      for (const [sub, v] of Object.entries(value)) if (isScalar(v)) rows.push([`${key}.${sub}`, v]);
+    }
+  }
+  return rows;
+}
+
+function show(value: Scalar): string {
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
+  return String(value);
+}
+
+/** The console summary: one line per benchmark, then each one's figures. */
+export function resultsText(results: BenchResults): string {
+  const overview = textTable(
+    ["benchmark", "status", "seconds", "pass"],
+    results.runs.map((r) => [r.name, r.status, r.seconds.toFixed(0), typeof r.result?.pass === "boolean" ? String(r.result.pass) : "–"]),
+  );
+  const details = results.runs
+    .filter((r) => r.result)
+    .map((r) => `\n${r.name}\n${textTable(["metric", "value"], flattenScalars(r.result!).map(([k, v]) => [k, show(v)]))}`);
+  return [overview, ...details].join("\n");
+}
+
+/** [x, y] series (e.g. rss_samples) become line charts. */
+function pairSeries(result: Record<string, unknown>): Array<[string, Array<[number, number]>]> {
+  return Object.entries(result).filter(
+    (entry): entry is [string, Array<[number, number]>] =>
+      Array.isArray(entry[1]) && entry[1].length > 1 && entry[1].every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === "number")),
+  );
+}
+
+/** Latency distributions ({edges, counts}) become histograms. */
+function histograms(result: Record<string, unknown>): Array<[string, Histogram]> {
+  return Object.entries(result).filter((entry): entry is [string, Histogram] => {
+    const h = entry[1] as Partial<Histogram> | null;
+    return Boolean(h && Array.isArray(h.edges) && Array.isArray(h.counts) && h.edges.length === h.counts.length + 1);
+  });
+}
+
+/** Percentile objects ({p50, p90, p99, ...}) of one result, drawn as latency profiles. */
+function percentileChart(name: string, result: Record<string, unknown>): string | null {
+  const keys = ["p50", "p90", "p99", "max"];
+  const series = Object.entries(result)
+    .filter(([, v]) => v && typeof v === "object" && !Array.isArray(v) && keys.filter((k) => typeof (v as Record<string, unknown>)[k] === "number").length >= 2)
+    .map(([key, v]) => ({
+      name: key,
+      points: keys.flatMap((k, i) => (typeof (v as Record<string, number>)[k] === "number" ? [[[50, 90, 99, 100][i], (v as Record<string, number>)[k]] as [number, number]] : [])),
+    }));
+  if (series.length === 0) return null;
+  return lineChart({ title: `${name} latency percentiles`, series, xLabel: "percentile", yLabel: "ms" });
+}
+
+function runSection(run: BenchRun): Section {
+  const parts = [`<p class="meta">${escapeHtml(run.file)} · ${escapeHtml(run.status)} · ${run.seconds.toFixed(0)} s</p>`];
+  if (run.result) {
+    parts.push(htmlTable(["metric", "value"], flattenScalars(run.result).map(([k, v]) => [k, show(v)])));
+    const profile = percentileChart(run.name, run.result);
+    if (profile) parts.push(profile);
+    for (const [key, h] of histograms(run.result)) parts.push(histogramChart({ title: key, xLabel: `${key.replace(/_histogram$/, "")} (ms)`, series: [{ name: key, histogram: h }] }));
+    for (const [key, points] of pairSeries(run.result)) parts.push(lineChart({ title: key, series: [{ name: key, points }], xLabel: "seconds", yLabel: key }));
+  } else if (run.outputTail) {
+    parts.push(`<pre>${escapeHtml(run.outputTail)}</pre>`);
+  }
+  return { heading: run.name, html: parts.join("\n") };
+}
+
+export function resultsHtml(results: BenchResults): string {
+  const m = results.machine;
+  const overview = htmlTable(
+    ["benchmark", "status", "seconds", "pass"],
+    results.runs.map((r) => [r.name, r.status, r.seconds.toFixed(0), typeof r.result?.pass === "boolean" ? String(r.result.pass) : "–"]),
+  );
+  return htmlPage(
+    "Benchmarks",
+    `${results.startedAt} · ${m.cpus} CPUs, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}, database ${m.database}`,
+    [{ heading: "Overview", html: overview }, ...results.runs.map(runSection)],
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: runs every benchmark as its own process (each sets up and cleans up
+ * its own database and tenants), with short settings unless --full, and writes
+ * bench-results.json, a readable table and bench-report.html.
+ *
+ *   npm run bench -- [--only a,b] [--skip a,b] [--full] [--build auto|always|never]
+ */
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { parseCommandLine } from "@/eval/lib/args";
+import { writeText } from "@/eval/lib/output";
+import { lastJsonObject, runScript } from "./lib/child-result";
+import { onCleanup, runCli, wasInterrupted } from "./lib/lifecycle";
+import { resultsHtml, resultsText, type BenchResults, type BenchRun } from "./lib/report";
+import { buildFlag } from "./lib/result";
+import { ensureProductionBuild } from "./lib/server";
+
+interface BenchSpec {
+  name: string;
+  file: string;
+  /** Settings that finish in a few minutes on two cores (dropped with --full). */
+  quick: { args?: string[]; env?: Record<string, string> };
+  /** Serves a production build: built once up front, never by the benchmark itself. */
+  http?: boolean;
+}
+
+const BENCHES: BenchSpec[] = [
+  { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--duration", "15", "--warmup", "3"] } },
+  { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", quick: { env: { BENCH_ITERATIONS: "100" } } },
+  { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },
+  { name: "ingest", file: "bench/ingest.ts", quick: {} },
+  { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: {} },
+  { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: { args: ["--duration", "40", "--warmup", "10"] } },
+];
+
+const USAGE = `Usage: npm run bench -- [options]
+  --only a,b       run only these (${BENCHES.map((b) => b.name).join(", ")})
+  --skip a,b       run all but these
+  --full           each benchmark's own defaults instead of the short settings
+  --build MODE     production build: auto (when sources changed), always, never (default auto)
+  --timeout MIN    per benchmark (default 20)
+  --out FILE       default bench-results.json (the report goes to bench-report.html beside it)`;
+
+const names = z
+  .string()
+  .transform((s) => s.split(",").map((n) => n.trim()).filter(Boolean))
+  .refine((list) => list.every((n) => BENCHES.some((b) => b.name === n)), { message: `unknown benchmark; known: ${BENCHES.map((b) => b.name).join(", ")}` });
+
+const flags = z.object({
+  only: names.optional(),
+  skip: names.optional(),
+  full: z.boolean().default(false),
+  build: buildFlag,
+  timeout: z.preprocess((v) => (v === undefined ? v : Number(v)), z.number().positive()).default(20),
+  out: z.string().default("bench-results.json"),
+});
+
+async function main(): Promise<number> {
+  const args = parseCommandLine(process.argv.slice(2), flags, ["full"]);
+  const selected = BENCHES.filter((b) => (!args.only || args.only.includes(b.name)) && !args.skip?.includes(b.name));
+  if (selected.some((b) => b.http && existsSync(b.file))) await ensureProductionBuild(args.build);
+
+  const abort = new AbortController();
+  onCleanup(async () => abort.abort());
+  const startedAt = new Date().toISOString();
+  const runs: BenchRun[] = [];
+  for (const bench of selected) {
+    if (wasInterrupted()) break;
+    if (!existsSync(bench.file)) {
+      runs.push({ name: bench.name, file: bench.file, status: "missing", exitCode: null, seconds: 0, result: null });
+      continue;
+    }
+    console.error(`\n=== ${bench.name} (${bench.file}) ===`);
+    const quick = args.full ? {} : bench.quick;
+    const extra = bench.http ? ["--build", "never"] : [];
+    const run = await runScript(bench.file, [...(quick.args ?? []), ...extra], { env: quick.env ?? {}, timeoutMs: args.timeout * 60_000, signal: abort.signal });
+    const result = lastJsonObject(run.stdout);
+    const status = run.timedOut ? "timeout" : run.exitCode !== 0 ? "failed" : result ? "ok" : "no-result";
+    runs.push({ name: bench.name, file: bench.file, status, exitCode: run.exitCode, seconds: run.seconds, result, ...(result ? {} : { outputTail: run.stdout.split("\n").slice(-40).join("\n") }) });
+  }
+
+  const results: BenchResults = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      database: process.env.TEST_ADMIN_DATABASE_URL || process.env.DATABASE_ADMIN_URL ? "postgres" : "pglite",
+    },
+    runs,
+  };
+  const report = path.join(path.dirname(args.out), "bench-report.html");
+  await writeText(args.out, JSON.stringify(results, null, 2) + "\n");
+  await writeText(report, resultsHtml(results));
+  console.log(`\n${resultsText(results)}\n\nWrote ${args.out} and ${report}`);
+  return runs.every((r) => r.status === "ok" || r.status === "missing") ? 0 : 1;
+}
+
+runCli(USAGE, main);

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { lastJsonObject } from "@/bench/lib/child-result";
+import { flattenScalars, resultsHtml, resultsText, type BenchResults } from "@/bench/lib/report";
+
+describe("lastJsonObject", () => {
+  it("reads a one-line result after progress output", () => {
+    expect(lastJsonObject('Seeding…\n{"progress":1} noise\n{"name":"x","hits":3}\n')).toEqual({ name: "x", hits: 3 });
+  });
+
+  it("reads a pretty-printed result", () => {
+    expect(lastJsonObject('log line\n{\n  "p50_ms": 12,\n  "nested": {\n    "a": 1\n  }\n}\n')).toEqual({ p50_ms: 12, nested: { a: 1 } });
+  });
+
+  it("is null when the output does not end with an object", () => {
+    expect(lastJsonObject("┌─────┐\n│ table │\n└─────┘")).toBeNull();
+    expect(lastJsonObject("[1, 2]")).toBeNull();
+  });
+});
+
+const results: BenchResults = {
+  startedAt: "2026-01-01T00:00:00Z",
+  finishedAt: "2026-01-01T00:05:00Z",
+  machine: { cpus: 2, memoryGb: 8, node: "v24", platform: "linux x64", database: "pglite" },
+  runs: [
+    { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", status: "ok", exitCode: 0, seconds: 60, result: { hits_per_s: 321.25, pass: true, first_text_ms: { p50: 9, p99: 40 }, rss: [[0, 100], [1, 110]] } },
+    { name: "retrieval", file: "bench/retrieval.ts", status: "no-result", exitCode: 0, seconds: 5, result: null, outputTail: "<table>" },
+  ],
+};
+
+describe("bench report", () => {
+  it("flattens one level of nested figures and leaves series out", () => {
+    expect(flattenScalars(results.runs[0].result!)).toEqual([
+      ["hits_per_s", 321.25],
+      ["pass", true],
+      ["first_text_ms.p50", 9],
+      ["first_text_ms.p99", 40],
+    ]);
+  });
+
+  it("prints an overview and each result's figures", () => {
+    const text = resultsText(results);
+    expect(text).toMatch(/chat-cache-hit\s+ok\s+60\s+true/);
+    expect(text).toMatch(/retrieval\s+no-result/);
+    expect(text).toMatch(/hits_per_s\s+321\.25/);
+  });
+
+  it("renders charts and escapes raw output in the HTML report", () => {
+    const html = resultsHtml(results);
+    expect(html).toContain("<svg");
+    expect(html).toContain("&lt;table&gt;");
+    expect(html).not.toContain("<pre><table>");
+  });
+});
+
+describe("bench report histograms", () => {
+  it("draws {edges, counts} distributions and keeps them out of the figures table", () => {
+    const run = { ...results.runs[0], result: { hits: 1, first_text_histogram: { edges: [0, 5, 10], counts: [3, 1] } } };
+    const html = resultsHtml({ ...results, runs: [run] });
+    expect(html).toContain("first_text (ms)");
+    expect(flattenScalars(run.result)).toEqual([["hits", 1]]);
+  });
+});

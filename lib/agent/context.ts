@@ -1,0 +1,37 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import type { Citation } from "@/lib/rag/types";
+
+/** One thread per user question: a conversation can hold several questions and tickets. */
+export function threadIdFor(conversationId: string, userMessageId: string): string {
+  return `${conversationId}:${userMessageId}`;
+}
+
+/** Progress the graph reports while it runs (LangGraph "custom" stream mode). */
+export type AgentEvent =
+  | { type: "status"; status: "checking_cache" | "searching" | "answering" }
+  | {
+      type: "answer";
+      messageId: string;
+      text: string;
+      citations: Citation[];
+      fromCache: boolean;
+      offline: boolean;
+      confidence: number | null;
+      modelCalls: number;
+    }
+  | { type: "escalated"; messageId: string; text: string; ticketId: string; ticketNumber: number };
+
+/**
+ * The caller's verified claims, passed per run in config.configurable and never written
+ * to the checkpoint. Each node opens its own short withTenant transaction with them.
+ */
+export function claimsOf(config: LangGraphRunnableConfig): RequestClaims {
+  const parsed = requestClaimsSchema.safeParse(config.configurable?.claims);
+  if (!parsed.success) throw new Error("Agent run without verified claims in config.configurable.claims");
+  return parsed.data;
+}
+
+export function emit(config: LangGraphRunnableConfig, event: AgentEvent): void {
+  config.writer?.(event);
+}

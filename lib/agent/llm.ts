@@ -1,0 +1,91 @@
+import "server-only";
+import { generateText, Output, streamText } from "ai";
+import { z } from "zod";
+import { modelTimeoutMs, type ChatModel } from "@/lib/ai/providers";
+import type { RetrievedChunk } from "@/lib/rag/types";
+import { ANSWER_SYSTEM, answerPrompt, ASSESS_SYSTEM, assessPrompt, GRADE_SYSTEM, gradePrompt } from "./prompts";
+
+/*
+ * The real-model side of grade / generate / assess. Every call has a time budget
+ * (MODEL_TIMEOUT_MS) and one retry; any failure is thrown to the node, which escalates
+ * to a human instead of failing the chat.
+ */
+
+const GRADE_BATCH = 8;
+
+const gradeSchema = z.object({
+  verdicts: z.array(z.object({ passage: z.number().int(), relevant: z.boolean() })),
+});
+
+const assessSchema = z.object({
+  score: z.number().min(0).max(1),
+  reason: z.string().max(500).optional(),
+});
+
+function callOptions() {
+  return { timeout: modelTimeoutMs(), maxRetries: 1 };
+}
+
+/** Relevance per chunk (same order), one structured-output call per batch of chunks. */
+export async function gradeWithModel(
+  model: ChatModel,
+  question: string,
+  chunks: RetrievedChunk[],
+): Promise<{ relevant: boolean[]; calls: number }> {
+  const relevant: boolean[] = [];
+  let calls = 0;
+  for (let start = 0; start < chunks.length; start += GRADE_BATCH) {
+    const batch = chunks.slice(start, start + GRADE_BATCH);
+    calls++;
+    const { output } = await generateText({
+      model,
+      system: GRADE_SYSTEM,
+      prompt: gradePrompt(question, batch),
+      output: Output.object({ schema: gradeSchema }),
+      ...callOptions(),
+    });
+    const verdicts = new Map(output.verdicts.map((v) => [v.passage, v.relevant]));
+    batch.forEach((_chunk, i) => relevant.push(verdicts.get(i + 1) ?? false));
+  }
+  return { relevant, calls };
+}
+
+/**
+ * The answer from the relevant chunks only. It is streamed from the model but held
+ * here until complete: the user sees it only after assess_confidence passes it.
+ */
+export async function generateWithModel(model: ChatModel, question: string, chunks: RetrievedChunk[]): Promise<string> {
+  const result = streamText({
+    model,
+    system: ANSWER_SYSTEM,
+    prompt: answerPrompt(question, chunks),
+    ...callOptions(),
+    // Errors arrive as stream parts and are thrown below; the default handler would only log them twice.
+    onError: () => undefined,
+  });
+  let text = "";
+  for await (const part of result.stream) {
+    if (part.type === "error") throw part.error;
+    if (part.type === "abort") throw new Error("The model call was aborted (timeout).");
+    if (part.type === "text-delta") text += part.text;
+  }
+  if (!text.trim()) throw new Error("The model returned an empty answer.");
+  return text.trim();
+}
+
+/** The model's own 0..1 confidence that the answer is supported by the chunks. */
+export async function assessWithModel(
+  model: ChatModel,
+  question: string,
+  answer: string,
+  chunks: RetrievedChunk[],
+): Promise<number> {
+  const { output } = await generateText({
+    model,
+    system: ASSESS_SYSTEM,
+    prompt: assessPrompt(question, answer, chunks),
+    output: Output.object({ schema: assessSchema }),
+    ...callOptions(),
+  });
+  return output.score;
+}

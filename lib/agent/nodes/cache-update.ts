@@ -1,0 +1,57 @@
+import "server-only";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { writeCache } from "@/lib/cache";
+import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
+import { withTenant } from "@/lib/db/tenant";
+import { sourceIdsOf } from "../citations";
+import { claimsOf, emit } from "../context";
+import { questionEmbedding } from "../question-embedding";
+import type { AgentStateUpdate, AgentStateValue } from "../state";
+
+/**
+ * cache_update: the assessed answer is stored, saved to the tenant's semantic cache and
+ * released to the user. Caching is best-effort and cannot cost the user the answer:
+ * writeCache never throws, and the pgvector adapter writes under a savepoint, so a
+ * failed write leaves the message's transaction intact.
+ */
+export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  const answer = state.draft ?? "";
+  const { embedding, model } = await questionEmbedding(config, state.question);
+  const message = await withTenant(claimsOf(config), async (tx) => {
+    await commitAsynchronously(tx);
+    const stored = await insertMessage(tx, {
+      tenantId: state.tenant_id,
+      conversationId: state.conversation_id,
+      senderType: "ai",
+      content: answer,
+      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations },
+    });
+    if (embedding) {
+      await writeCache(
+        { tx, tenantId: state.tenant_id, embeddingModel: model },
+        {
+          question: state.question,
+          embedding,
+          answer,
+          source: "ai",
+          citations: state.citations,
+          sourceIds: sourceIdsOf(state.relevant),
+          confidence: state.confidence,
+          ttlDays: state.cache_ttl_days,
+        },
+      );
+    }
+    return stored;
+  });
+  emit(config, {
+    type: "answer",
+    messageId: message.id,
+    text: answer,
+    citations: state.citations,
+    fromCache: false,
+    offline: state.offline,
+    confidence: state.confidence,
+    modelCalls: state.model_calls,
+  });
+  return { answer, outcome: "answered", messages: [{ role: "assistant", content: answer }] };
+}

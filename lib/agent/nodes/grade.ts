@@ -1,0 +1,29 @@
+import "server-only";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { gradeOffline } from "@/lib/ai/offline-answerer";
+import { getChatModel } from "@/lib/ai/providers";
+import { gradeWithModel } from "../llm";
+import type { AgentStateUpdate, AgentStateValue } from "../state";
+
+/**
+ * grade: keeps only the chunks that help answer the question (the model judges them;
+ * offline, retrieval evidence does). Nothing relevant, or a model failure, escalates.
+ */
+export async function grade(state: AgentStateValue, _config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  const choice = getChatModel();
+  if (state.retrieved.length === 0) return { relevant: [], escalation_reason: "no_relevant_context" };
+  if (choice.mode === "offline") {
+    const relevant = gradeOffline(state.question, state.retrieved)
+      .filter((g) => g.relevant)
+      .map((g) => g.chunk);
+    return { relevant, offline: true, escalation_reason: relevant.length ? null : "no_relevant_context" };
+  }
+  try {
+    const { relevant: verdicts, calls } = await gradeWithModel(choice.model, state.question, state.retrieved);
+    const relevant = state.retrieved.filter((_chunk, i) => verdicts[i]);
+    return { relevant, model_calls: calls, escalation_reason: relevant.length ? null : "no_relevant_context" };
+  } catch (error) {
+    console.warn("[agent] grading failed, escalating:", (error as Error).message);
+    return { model_calls: 1, escalation_reason: "model_error" };
+  }
+}

@@ -1,0 +1,59 @@
+import { Annotation } from "@langchain/langgraph";
+import type { Citation, RetrievedChunk } from "@/lib/rag/types";
+
+/** The conversation as the graph sees it; the messages table is the record users see. */
+export interface AgentMessage {
+  role: "user" | "assistant" | "human_agent" | "system";
+  content: string;
+}
+
+export type AgentOutcome = "answered" | "answered_from_cache" | "escalated" | "resolved";
+
+export type EscalationReason =
+  | "low_confidence"
+  | "no_relevant_context"
+  | "model_error"
+  | "retrieval_error"
+  | "unexpected_error";
+
+/** What a human sends back through `Command({ resume })`. */
+export interface HumanResolution {
+  answer: string;
+  notifyEmail: boolean;
+  resolvedBy: string;
+}
+
+const latest = <T>(initial: T) => Annotation<T>({ reducer: (_previous, next) => next, default: () => initial });
+
+/**
+ * The graph's state, checkpointed in Postgres (schema langgraph). It never holds the
+ * caller's claims: those travel in config.configurable on each run, so a resumed thread
+ * runs with the rights of whoever resumed it (a staff member authorised for the ticket).
+ */
+export const AgentState = Annotation.Root({
+  messages: Annotation<AgentMessage[]>({ reducer: (previous, next) => previous.concat(next), default: () => [] }),
+  tenant_id: Annotation<string>,
+  conversation_id: Annotation<string>,
+  user_message_id: Annotation<string>,
+  question: Annotation<string>,
+  user_email: latest<string | null>(null),
+  confidence_threshold: latest(0.7),
+  cache_ttl_days: latest(7),
+  is_cache_hit: latest(false),
+  retrieved: latest<RetrievedChunk[]>([]),
+  relevant: latest<RetrievedChunk[]>([]),
+  draft: latest<string | null>(null),
+  citations: latest<Citation[]>([]),
+  confidence: latest<number | null>(null),
+  answer: latest<string | null>(null),
+  offline: latest(false),
+  model_calls: Annotation<number>({ reducer: (total, calls) => total + calls, default: () => 0 }),
+  escalation_reason: latest<EscalationReason | null>(null),
+  ticket_id: latest<string | null>(null),
+  ticket_number: latest<number | null>(null),
+  resolution: latest<HumanResolution | null>(null),
+  outcome: latest<AgentOutcome | null>(null),
+});
+
+export type AgentStateValue = typeof AgentState.State;
+export type AgentStateUpdate = typeof AgentState.Update;

@@ -1,0 +1,111 @@
+import "server-only";
+import type { Tx } from "@/lib/db/tenant";
+
+export type SenderType = "user" | "ai" | "human" | "system";
+
+export interface ChatMessage {
+  id: string;
+  conversationId: string;
+  ticketId: string | null;
+  senderType: SenderType;
+  content: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  ticket_id: string | null;
+  sender_type: SenderType;
+  content: string;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+const columns = "id, conversation_id, ticket_id, sender_type, content, metadata, created_at";
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    ticketId: row.ticket_id,
+    senderType: row.sender_type,
+    content: row.content,
+    metadata: row.metadata,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * Lets the caller's transaction commit without waiting for the WAL flush (the slowest
+ * part of a write on most disks). Only for AI answers, which can be reproduced by asking
+ * again: a database crash may lose the last fraction of a second of them, never corrupt
+ * anything. Questions, tickets and human answers always commit durably.
+ */
+export async function commitAsynchronously(tx: Tx): Promise<void> {
+  await tx.query("select set_config('synchronous_commit', 'off', true)");
+}
+
+/** Appends a message to a conversation (RLS decides who may add which sender type). */
+export async function insertMessage(
+  tx: Tx,
+  input: {
+    tenantId: string;
+    conversationId: string;
+    senderType: SenderType;
+    content: string;
+    ticketId?: string | null;
+    metadata?: Record<string, unknown>;
+  },
+): Promise<ChatMessage> {
+  const { rows } = await tx.query<MessageRow>(
+    `insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata)
+     values ($1, $2, $3, $4, $5, $6::jsonb) returning ${columns}`,
+    [input.tenantId, input.conversationId, input.ticketId ?? null, input.senderType, input.content,
+      JSON.stringify(input.metadata ?? {})],
+  );
+  await tx.query("update public.conversations set last_message_at = now() where id = $1", [input.conversationId]);
+  return toMessage(rows[0]);
+}
+
+/**
+ * A conversation's messages in order, optionally only those after a cursor (a message
+ * id). An unknown cursor (or one from another conversation) counts as "from the start".
+ */
+export async function listMessages(
+  tx: Tx,
+  conversationId: string,
+  options: { after?: string | null; limit?: number } = {},
+): Promise<ChatMessage[]> {
+  const limit = options.limit ?? 500;
+  let cursor: { created_at: Date; id: string } | undefined;
+  if (options.after) {
+    const found = await tx.query<{ created_at: Date; id: string }>(
+      "select created_at, id from public.messages where id = $1 and conversation_id = $2",
+      [options.after, conversationId],
+    );
+    cursor = found.rows[0];
+  }
+  const { rows } = cursor
+    ? await tx.query<MessageRow>(
+        `select ${columns} from public.messages
+          where conversation_id = $1 and (created_at, id) > ($2::timestamptz, $3::uuid)
+          order by created_at, id limit $4`,
+        [conversationId, cursor.created_at, cursor.id, limit],
+      )
+    : await tx.query<MessageRow>(
+        `select ${columns} from public.messages where conversation_id = $1 order by created_at, id limit $2`,
+        [conversationId, limit],
+      );
+  return rows.map(toMessage);
+}
+
+/** The id of the newest message, the cursor a live subscription starts after. */
+export async function latestMessageId(tx: Tx, conversationId: string): Promise<string | null> {
+  const { rows } = await tx.query<{ id: string }>(
+    "select id from public.messages where conversation_id = $1 order by created_at desc, id desc limit 1",
+    [conversationId],
+  );
+  return rows[0]?.id ?? null;
+}

@@ -1,0 +1,61 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { visitorClaims } from "@/lib/auth/claims";
+import { withAnonymous, withTenant } from "@/lib/db/tenant";
+import { AppError, isAppError } from "@/lib/errors";
+import { createConversation, getConversation } from "./conversations";
+import { issueConversationToken, readConversationToken } from "./token";
+
+export const DEFAULT_GREETING = "Hi! Ask me anything about our product.";
+
+export interface WidgetSession {
+  token: string;
+  conversationId: string;
+  resumed: boolean;
+  tenant: { name: string; branding: Record<string, unknown>; greeting: string };
+}
+
+interface PublicTenant {
+  id: string;
+  name: string;
+  settings: { branding?: Record<string, unknown>; greeting?: unknown } | null;
+}
+
+/**
+ * Opens the widget's session: the public widget key names the tenant; a still-valid
+ * token of that tenant resumes its conversation, anything else starts a new one.
+ */
+export async function startWidgetSession(widgetKey: string, token?: string | null): Promise<WidgetSession> {
+  const tenant = await withAnonymous(async (tx) => {
+    const { rows } = await tx.query<PublicTenant>("select id, name, settings from app.tenant_by_widget_key($1)", [widgetKey]);
+    return rows[0];
+  });
+  if (!tenant) throw new AppError("not_found", "Unknown widget key.");
+  const branding = tenant.settings?.branding ?? {};
+  // The greeting sits in the branding (older settings kept it beside it).
+  const greeting = [branding.greeting, tenant.settings?.greeting].find((g) => typeof g === "string" && g.trim());
+  const face = { name: tenant.name, branding, greeting: typeof greeting === "string" ? greeting : DEFAULT_GREETING };
+
+  const existing = token ? await resumableConversation(token, tenant.id) : null;
+  if (existing) return { token: existing.token, conversationId: existing.conversationId, resumed: true, tenant: face };
+
+  const conversationId = randomUUID();
+  await withTenant(visitorClaims({ tenantId: tenant.id, conversationId }), (tx) =>
+    createConversation(tx, { id: conversationId, tenantId: tenant.id }),
+  );
+  return { token: await issueConversationToken(tenant.id, conversationId), conversationId, resumed: false, tenant: face };
+}
+
+/** The token's conversation if the token is valid, of this tenant, and the conversation still exists. */
+async function resumableConversation(token: string, tenantId: string): Promise<{ token: string; conversationId: string } | null> {
+  try {
+    const visitor = await readConversationToken(token);
+    if (visitor.tenantId !== tenantId) return null;
+    const conversation = await withTenant(visitor.claims, (tx) => getConversation(tx, visitor.conversationId));
+    // A fresh token extends the returning visitor's session.
+    return conversation ? { token: await issueConversationToken(tenantId, conversation.id), conversationId: conversation.id } : null;
+  } catch (error) {
+    if (isAppError(error) && error.status === 401) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import { createUIMessageStream, createUIMessageStreamResponse, type UIMessageStreamWriter } from "ai";
+import { threadIdFor, type AgentEvent } from "@/lib/agent/context";
+import type { AgentGraph } from "@/lib/agent/graph";
+import { askAgent, type AgentQuestion } from "@/lib/agent/run";
+import { withTenant } from "@/lib/db/tenant";
+import { openTicket } from "@/lib/tickets/escalation";
+import type { ChatUIMessage } from "./ui-message";
+
+type Writer = UIMessageStreamWriter<ChatUIMessage>;
+
+function writeText(writer: Writer, id: string, text: string): void {
+  writer.write({ type: "text-start", id });
+  writer.write({ type: "text-delta", id, delta: text });
+  writer.write({ type: "text-end", id });
+}
+
+/** Translates one graph event into UI message stream parts. Returns true when the question is settled. */
+function writeEvent(writer: Writer, event: AgentEvent): boolean {
+  if (event.type === "status") {
+    writer.write({ type: "data-status", id: "status", data: { status: event.status } });
+    return false;
+  }
+  if (event.type === "answer") {
+    writeText(writer, event.messageId, event.text);
+    event.citations.forEach((citation, i) => {
+      const sourceId = `${i + 1}`;
+      if (citation.url) writer.write({ type: "source-url", sourceId, url: citation.url, title: citation.title });
+      else writer.write({ type: "source-document", sourceId, mediaType: "text/plain", title: citation.title });
+    });
+    writer.write({ type: "data-status", id: "status", data: { status: "resolved" } });
+    writer.write({
+      type: "message-metadata",
+      messageMetadata: {
+        fromCache: event.fromCache,
+        offline: event.offline,
+        confidence: event.confidence,
+        messageId: event.messageId,
+        modelCalls: event.modelCalls,
+      },
+    });
+    return true;
+  }
+  writer.write({
+    type: "data-status",
+    id: "status",
+    data: { status: "waiting_for_agent", ticketNumber: event.ticketNumber, ticketId: event.ticketId },
+  });
+  writeText(writer, event.messageId, event.text);
+  writer.write({
+    type: "message-metadata",
+    messageMetadata: { fromCache: false, offline: false, confidence: null, messageId: event.messageId, ticketNumber: event.ticketNumber },
+  });
+  return true;
+}
+
+/**
+ * The safety net: whatever went wrong in the graph after the question was stored, the
+ * user still gets a ticket and the bridge message (idempotent with the graph's own).
+ */
+async function escalateAfterFailure(input: AgentQuestion): Promise<AgentEvent> {
+  const ticket = await withTenant(input.claims, (tx) =>
+    openTicket(tx, {
+      tenantId: input.claims.app_metadata.tenant_id,
+      conversationId: input.conversationId,
+      threadId: threadIdFor(input.conversationId, input.userMessageId),
+      question: input.question,
+      context: [],
+      draft: null,
+      confidence: null,
+      reason: "unexpected_error",
+    }),
+  );
+  return { type: "escalated", messageId: ticket.bridgeMessageId, text: ticket.bridgeText, ticketId: ticket.ticketId, ticketNumber: ticket.ticketNumber };
+}
+
+/** Answers a stored question as an AI SDK UI message stream (SSE); tests may pass their own graph. */
+export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Response {
+  const stream = createUIMessageStream<ChatUIMessage>({
+    async execute({ writer }) {
+      writer.write({ type: "start", messageMetadata: { fromCache: false, offline: false, confidence: null } });
+      let settled = false;
+      try {
+        for await (const event of askAgent(input, graph)) settled = writeEvent(writer, event) || settled;
+      } catch (error) {
+        console.error("[chat] the agent failed; escalating to a human:", error);
+      }
+      if (!settled) writeEvent(writer, await escalateAfterFailure(input));
+      writer.write({ type: "finish" });
+    },
+    onError: () => "Something went wrong on our side. Your question is saved; please try again.",
+  });
+  return createUIMessageStreamResponse({ stream });
+}

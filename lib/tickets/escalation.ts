@@ -1,0 +1,69 @@
+import "server-only";
+import type { Tx } from "@/lib/db/tenant";
+import { insertMessage } from "@/lib/chat/messages";
+import type { EscalationReason } from "@/lib/agent/state";
+
+export function bridgeMessage(ticketNumber: number): string {
+  return `I need to check this with an expert. Ticket #${ticketNumber} created. You will receive an email notification.`;
+}
+
+export interface OpenTicketInput {
+  tenantId: string;
+  conversationId: string;
+  threadId: string;
+  question: string;
+  /** The retrieved chunks the AI saw, shown to the human who answers. */
+  context: unknown[];
+  draft: string | null;
+  confidence: number | null;
+  reason: EscalationReason;
+}
+
+export interface OpenedTicket {
+  ticketId: string;
+  ticketNumber: number;
+  bridgeMessageId: string;
+  bridgeText: string;
+}
+
+/**
+ * Creates the ticket for a thread and the bridge message, both at most once: a resumed
+ * escalate node re-runs from its start, and the chat route's safety net may call this
+ * for a thread the graph already escalated. Looking the ticket up before inserting keeps
+ * ticket numbers free of gaps (the number is assigned by an insert trigger); the unique
+ * thread_id settles a race.
+ */
+export async function openTicket(tx: Tx, input: OpenTicketInput): Promise<OpenedTicket> {
+  const find = () =>
+    tx.query<{ id: string; number: number }>("select id, number from public.tickets where thread_id = $1", [input.threadId]);
+  let ticket = (await find()).rows[0];
+  if (!ticket) {
+    await tx.query(
+      `insert into public.tickets (tenant_id, conversation_id, thread_id, question, context, draft, confidence,
+         escalation_reason, user_email)
+       values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, (select user_email from public.conversations where id = $2))
+       on conflict (thread_id) do nothing`,
+      [input.tenantId, input.conversationId, input.threadId, input.question, JSON.stringify(input.context), input.draft,
+        input.confidence, input.reason],
+    );
+    ticket = (await find()).rows[0];
+  }
+  const text = bridgeMessage(ticket.number);
+  const existing = await tx.query<{ id: string }>(
+    "select id from public.messages where ticket_id = $1 and sender_type = 'system' and metadata ->> 'kind' = 'bridge'",
+    [ticket.id],
+  );
+  const bridgeMessageId =
+    existing.rows[0]?.id ??
+    (
+      await insertMessage(tx, {
+        tenantId: input.tenantId,
+        conversationId: input.conversationId,
+        ticketId: ticket.id,
+        senderType: "system",
+        content: text,
+        metadata: { kind: "bridge", ticketNumber: ticket.number, status: "waiting_for_agent" },
+      })
+    ).id;
+  return { ticketId: ticket.id, ticketNumber: ticket.number, bridgeMessageId, bridgeText: text };
+}

@@ -1,0 +1,119 @@
+import "server-only";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import type { RequestClaims } from "@/lib/auth/claims";
+import { getSemanticCache, writeCache, type CacheEntryInput, type CacheScope } from "@/lib/cache";
+import { notifyConversation } from "@/lib/chat/events";
+import { insertMessage } from "@/lib/chat/messages";
+import { withTenant, type Tx } from "@/lib/db/tenant";
+import { queueEmail } from "@/lib/email/outbox";
+import { getTenantSettings } from "@/lib/tenants/settings";
+
+export interface HumanAnswer {
+  ticketId: string;
+  answer: string;
+  notifyEmail: boolean;
+  resolvedBy: string;
+}
+
+interface ResolvedTicketRow {
+  id: string;
+  number: number;
+  question: string;
+  conversation_id: string;
+  user_email: string | null;
+  conversation_email: string | null;
+}
+
+/**
+ * Delivers a human answer, all or nothing, in ONE transaction with the staff member's
+ * claims: the ticket flips to resolved only if it is still pending (so a retry does
+ * nothing twice), the answer joins the chat as a human message, the e-mail is queued in
+ * the outbox, the answer replaces the cache entry for the question, the action is
+ * audited, and open widgets are woken through pg_notify. The question is embedded first
+ * so no model call runs inside the transaction. Returns false when the ticket was no
+ * longer pending: nothing was done a second time.
+ */
+export async function applyHumanResolution(claims: RequestClaims, input: HumanAnswer): Promise<boolean> {
+  const tenantId = claims.app_metadata.tenant_id;
+  const question = await withTenant(claims, async (tx) => {
+    const { rows } = await tx.query<{ question: string }>("select question from public.tickets where id = $1", [input.ticketId]);
+    return rows[0]?.question ?? null;
+  });
+  if (question === null) return false;
+  const embedder = getEmbedder();
+  const [embedding] = await embedder.embed([question]);
+
+  return withTenant(claims, async (tx) => {
+    const ticket = await markResolved(tx, input);
+    if (!ticket) return false;
+    const tenant = await getTenantSettings(tx);
+    const message = await insertMessage(tx, {
+      tenantId,
+      conversationId: ticket.conversation_id,
+      ticketId: ticket.id,
+      senderType: "human",
+      content: input.answer,
+      metadata: { ticketNumber: ticket.number, resolvedBy: input.resolvedBy, status: "resolved" },
+    });
+    const to = ticket.user_email ?? ticket.conversation_email;
+    if (input.notifyEmail && to) {
+      await queueEmail(tx, {
+        tenantId,
+        ticketId: ticket.id,
+        to,
+        template: "ticket-answered",
+        payload: {
+          ticketNumber: ticket.number,
+          question: ticket.question,
+          answer: input.answer,
+          tenantName: tenant.branding.name,
+          brandColor: tenant.branding.color,
+        },
+        idempotencyKey: `ticket-answered:${ticket.id}`,
+      });
+    }
+    await writeHumanAnswer({ tx, tenantId, embeddingModel: embedder.modelId }, {
+      question: ticket.question,
+      embedding,
+      answer: input.answer,
+      source: "human",
+      citations: [],
+      sourceIds: [],
+      confidence: 1,
+      ticketId: ticket.id,
+      ttlDays: tenant.cacheTtlDays,
+    });
+    await tx.query(
+      `insert into public.audit_log (tenant_id, actor_id, action, target_type, target_id, details)
+       values ($1, auth.uid(), 'ticket.resolved', 'ticket', $2, $3::jsonb)`,
+      [tenantId, ticket.id, JSON.stringify({ ticketNumber: ticket.number, notifyEmail: input.notifyEmail, emailed: Boolean(input.notifyEmail && to) })],
+    );
+    await notifyConversation(tx, { tenantId, conversationId: ticket.conversation_id, messageId: message.id });
+    return true;
+  });
+}
+
+async function markResolved(tx: Tx, input: HumanAnswer): Promise<ResolvedTicketRow | null> {
+  const { rows } = await tx.query<ResolvedTicketRow>(
+    `update public.tickets t
+        set status = 'resolved', answer = $2, resolved_by = $3, resolved_at = now(),
+            resolving_by = null, resolving_at = null
+      where t.id = $1 and t.status = 'pending_human'
+      returning t.id, t.number, t.question, t.conversation_id, t.user_email,
+        (select c.user_email from public.conversations c where c.id = t.conversation_id) as conversation_email`,
+    [input.ticketId, input.answer, input.resolvedBy],
+  );
+  return rows[0] ?? null;
+}
+
+/**
+ * The pgvector adapter joins this transaction, so its write is all-or-nothing with the
+ * rest (a failure rolls the resolution back and the request can be retried). A store
+ * outside the database cannot join it; there the answer's delivery must not hinge on
+ * the cache, so its write is best-effort.
+ */
+async function writeHumanAnswer(scope: CacheScope, entry: CacheEntryInput): Promise<void> {
+  const cache = getSemanticCache();
+  if (cache.name === "pgvector") await cache.write(scope, entry);
+  else await writeCache(scope, entry);
+}

@@ -1,0 +1,17 @@
+import { signClaims } from "@/lib/auth/jwt";
+import type { RequestClaims } from "@/lib/auth/claims";
+
+/** A JSON request to a route handler, the way the widget or the Control Center sends it. */
+export function jsonRequest(path: string, body: unknown, headers: Record<string, string> = {}): Request {
+  return new Request(`http://localhost${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export async function staffHeaders(claims: RequestClaims): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await signClaims(claims, "staff")}` };
+}
+
+export const routeParams = <P>(params: P) => ({ params: Promise.resolve(params) });
