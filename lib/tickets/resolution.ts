@@ -6,6 +6,7 @@ import { notifyConversation } from "@/lib/chat/events";
 import { insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { queueEmail } from "@/lib/email/outbox";
+import { env } from "@/lib/env";
 import { getTenantSettings } from "@/lib/tenants/settings";
 
 export interface HumanAnswer {
@@ -43,7 +44,8 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
   const embedder = getEmbedder();
   const [embedding] = await embedder.embed([question]);
 
-  return withTenant(claims, async (tx) => {
+  let emailQueued = false;
+  const resolved = await withTenant(claims, async (tx) => {
     const ticket = await markResolved(tx, input);
     if (!ticket) return false;
     const tenant = await getTenantSettings(tx);
@@ -71,6 +73,7 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
         },
         idempotencyKey: `ticket-answered:${ticket.id}`,
       });
+      emailQueued = true;
     }
     await writeHumanAnswer({ tx, tenantId, embeddingModel: embedder.modelId }, {
       question: ticket.question,
@@ -91,6 +94,15 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
     await notifyConversation(tx, { tenantId, conversationId: ticket.conversation_id, messageId: message.id });
     return true;
   });
+  if (emailQueued && env().INNGEST_EVENT_KEY) {
+    // After commit, so the function finds the row; if this send fails, the cron sends it.
+    const { inngest } = await import("@/inngest/client");
+    const { EMAIL_QUEUED_EVENT } = await import("@/inngest/send-email");
+    await inngest.send({ name: EMAIL_QUEUED_EVENT, data: {} }).catch((error: Error) => {
+      console.error("[email] could not send the email/queued event; the cron will send it:", error.message);
+    });
+  }
+  return resolved;
 }
 
 async function markResolved(tx: Tx, input: HumanAnswer): Promise<ResolvedTicketRow | null> {

@@ -1,0 +1,8 @@
+import { serve } from "inngest/next";
+import { inngest } from "@/inngest/client";
+import { functions } from "@/inngest/index";
+
+// Ingesting a long document can take minutes; serverless hosts cut requests shorter by default.
+export const maxDuration = 300;
+
+export const { GET, POST, PUT } = serve({ client: inngest, functions });
