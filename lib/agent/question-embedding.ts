@@ -1,6 +1,7 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { getEmbedder } from "@/lib/ai/embeddings";
+import type { CacheCheck } from "./nodes/cache-check";
 
 export interface QuestionEmbedding {
   /** null when the embedding service failed: the run goes on without the cache. */
@@ -15,9 +16,11 @@ export interface QuestionEmbedding {
  */
 export interface RunMemo {
   embedding?: Promise<QuestionEmbedding>;
+  /** The cache lookup askAgent made before starting the graph (see run.ts). */
+  cacheCheck?: CacheCheck;
 }
 
-async function embed(question: string): Promise<QuestionEmbedding> {
+export async function embedQuestion(question: string): Promise<QuestionEmbedding> {
   const embedder = getEmbedder();
   try {
     const [embedding] = await embedder.embed([question]);
@@ -29,9 +32,12 @@ async function embed(question: string): Promise<QuestionEmbedding> {
 }
 
 export function questionEmbedding(config: LangGraphRunnableConfig, question: string): Promise<QuestionEmbedding> {
-  const memo = config.configurable?.memo as RunMemo | undefined;
+  return memoizedEmbedding(config.configurable?.memo as RunMemo | undefined, question);
+}
+
+export function memoizedEmbedding(memo: RunMemo | undefined, question: string): Promise<QuestionEmbedding> {
   if (memo?.embedding) return memo.embedding;
-  const result = embed(question);
+  const result = embedQuestion(question);
   if (memo) memo.embedding = result;
   return result;
 }

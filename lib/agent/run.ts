@@ -3,7 +3,8 @@ import { Command } from "@langchain/langgraph";
 import type { RequestClaims } from "@/lib/auth/claims";
 import { threadIdFor, type AgentEvent } from "./context";
 import { getAgentGraph, type AgentGraph } from "./graph";
-import type { RunMemo } from "./question-embedding";
+import { cacheHitEvent, checkCache, type CacheCheck } from "./nodes/cache-check";
+import { memoizedEmbedding, type QuestionEmbedding, type RunMemo } from "./question-embedding";
 import type { HumanResolution } from "./state";
 
 export interface AgentQuestion {
@@ -12,14 +13,40 @@ export interface AgentQuestion {
   userMessageId: string;
   question: string;
   userEmail: string | null;
+  /** Set when the chat already embedded the question and checked the cache (lib/chat/ask.ts). */
+  prepared?: { embedding: Promise<QuestionEmbedding>; cacheCheck: CacheCheck };
 }
 
-/** Runs the graph for one user question, yielding its progress events as they happen. */
+/**
+ * Runs the graph for one user question, yielding its progress events as they happen.
+ *
+ * cache_check, the graph's first node, runs here first, outside the graph machinery: a
+ * hit ends the run right there and a thread that ends at cache_check is never read or
+ * resumed, so starting the graph and checkpointing it (a transaction of serialised
+ * state) would only cost a hit most of its time. The events and the rows a hit produces
+ * (the answer message, the hit count) are exactly those of the node; only the unused
+ * end-of-run checkpoint of the thread is not written. A miss runs the graph, whose
+ * cache_check node takes this result from the run's memo instead of looking again.
+ */
 export async function* askAgent(input: AgentQuestion, graph?: AgentGraph): AsyncGenerator<AgentEvent> {
+  const memo: RunMemo = { embedding: input.prepared?.embedding };
+  const tenantId = input.claims.app_metadata.tenant_id;
+  memo.cacheCheck =
+    input.prepared?.cacheCheck ??
+    (await checkCache(
+      input.claims,
+      { tenantId, conversationId: input.conversationId, text: input.question },
+      await memoizedEmbedding(memo, input.question),
+    ));
+  if (memo.cacheCheck.hit) {
+    yield { type: "status", status: "checking_cache" };
+    yield cacheHitEvent(memo.cacheCheck.hit);
+    return;
+  }
   const agent = graph ?? (await getAgentGraph());
   const stream = await agent.stream(
     {
-      tenant_id: input.claims.app_metadata.tenant_id,
+      tenant_id: tenantId,
       conversation_id: input.conversationId,
       user_message_id: input.userMessageId,
       question: input.question,
@@ -30,7 +57,7 @@ export async function* askAgent(input: AgentQuestion, graph?: AgentGraph): Async
       configurable: {
         thread_id: threadIdFor(input.conversationId, input.userMessageId),
         claims: input.claims,
-        memo: {} satisfies RunMemo,
+        memo,
       },
       streamMode: "custom",
       // Checkpoint once, when the run ends or pauses in escalate: a paused thread is the

@@ -59,13 +59,18 @@ export async function insertMessage(
     metadata?: Record<string, unknown>;
   },
 ): Promise<ChatMessage> {
+  // One statement (one round trip) for the message and the conversation's activity time.
   const { rows } = await tx.query<MessageRow>(
-    `insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata)
-     values ($1, $2, $3, $4, $5, $6::jsonb) returning ${columns}`,
+    `with inserted as (
+       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata)
+       values ($1, $2, $3, $4, $5, $6::jsonb) returning ${columns}
+     ), touched as (
+       update public.conversations set last_message_at = now() where id = $2
+     )
+     select ${columns} from inserted`,
     [input.tenantId, input.conversationId, input.ticketId ?? null, input.senderType, input.content,
       JSON.stringify(input.metadata ?? {})],
   );
-  await tx.query("update public.conversations set last_message_at = now() where id = $1", [input.conversationId]);
   return toMessage(rows[0]);
 }
 

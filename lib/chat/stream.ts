@@ -74,6 +74,41 @@ async function escalateAfterFailure(input: AgentQuestion): Promise<AgentEvent> {
   return { type: "escalated", messageId: ticket.bridgeMessageId, text: ticket.bridgeText, ticketId: ticket.ticketId, ticketNumber: ticket.ticketNumber };
 }
 
+/**
+ * Joins the SSE parts produced in the same turn of the event loop into one chunk: a
+ * cache hit's nine parts then leave in one socket write instead of nine. Parts produced
+ * later (a streamed answer) still go out as they come, one event-loop turn later at most.
+ */
+function coalesceChunks(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let pending: Uint8Array[] = [];
+  let done = false;
+  const joined = () => {
+    const chunk = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+    pending = [];
+    return chunk;
+  };
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        pending.push(chunk);
+        if (pending.length > 1) return;
+        setImmediate(() => {
+          if (done || pending.length === 0) return;
+          try {
+            controller.enqueue(joined());
+          } catch {
+            // The client went away; nothing left to send.
+          }
+        });
+      },
+      flush(controller) {
+        done = true;
+        if (pending.length > 0) controller.enqueue(joined());
+      },
+    }),
+  );
+}
+
 /** Answers a stored question as an AI SDK UI message stream (SSE); tests may pass their own graph. */
 export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Response {
   const stream = createUIMessageStream<ChatUIMessage>({
@@ -90,5 +125,8 @@ export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Re
     },
     onError: () => "Something went wrong on our side. Your question is saved; please try again.",
   });
-  return createUIMessageStreamResponse({ stream });
+  // no-transform: `next start` would otherwise gzip the event stream, flushing a deflate
+  // block per part (a third of the server's CPU on a cache hit) for a few hundred bytes.
+  const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
+  return new Response(response.body && coalesceChunks(response.body), { status: response.status, headers: response.headers });
 }

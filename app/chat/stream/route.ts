@@ -1,4 +1,4 @@
-import { storeQuestion } from "@/lib/chat/ask";
+import { askQuestion } from "@/lib/chat/ask";
 import { chatStreamResponse } from "@/lib/chat/stream";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";
@@ -12,20 +12,21 @@ function bearer(request: Request): string | undefined {
 
 /**
  * The chat: validates the message and the conversation token, stores the question
- * first (so it is never lost), then streams the agent's progress and answer as an AI SDK
- * UI message stream.
+ * first (so it is never lost; lib/chat/ask.ts checks the cache in the same transaction),
+ * then streams the agent's progress and answer as an AI SDK UI message stream.
  */
 export async function POST(request: Request) {
   try {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
-    const { userMessageId, userEmail } = await storeQuestion(visitor, body.message);
+    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message);
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,
       userMessageId,
       question: body.message,
       userEmail,
+      prepared,
     });
   } catch (error) {
     return errorResponse(error);

@@ -1,61 +1,96 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { lookupCache, recordCacheHit } from "@/lib/cache";
+import type { RequestClaims } from "@/lib/auth/claims";
+import { lookupCache, recordCacheHit, type CacheHit } from "@/lib/cache";
+import type { QuestionScope } from "@/lib/cache/pgvector";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
-import { withTenant } from "@/lib/db/tenant";
+import { withTenant, type Tx } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";
-import { claimsOf, emit } from "../context";
-import { questionEmbedding } from "../question-embedding";
+import { claimsOf, emit, type AgentEvent } from "../context";
+import { questionEmbedding, type QuestionEmbedding, type RunMemo } from "../question-embedding";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
+export interface CacheCheck {
+  settings: { confidence_threshold: number; cache_ttl_days: number };
+  /** The cached answer, already stored as the AI's message of the conversation. */
+  hit: { entry: CacheHit; messageId: string } | null;
+}
+
+export interface CacheQuestion {
+  tenantId: string;
+  conversationId: string;
+  text: string;
+}
+
 /**
- * cache_check: the tenant's nearest cached answer above its similarity threshold ends
- * the run at once (no retrieval, no model call); anything else, including a cache
- * outage, goes on to retrieval.
+ * Looks the question up in the tenant's cache within the caller's transaction; a hit is
+ * counted and stored as the AI's message right there, so the run can end at once (no
+ * retrieval, no model call). A cache outage is a miss.
  */
-export async function cacheCheck(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
-  emit(config, { type: "status", status: "checking_cache" });
-  const claims = claimsOf(config);
-  const { embedding, model } = await questionEmbedding(config, state.question);
-
-  const result = await withTenant(claims, async (tx) => {
-    const tenant = await getTenantSettings(tx);
-    const scope = { tx, tenantId: state.tenant_id, embeddingModel: model };
-    const hit = embedding ? await lookupCache(scope, embedding, tenant.effectiveSimilarityThreshold) : null;
-    if (!hit) return { tenant, hit: null, messageId: null };
-    await commitAsynchronously(tx);
-    await recordCacheHit(scope, hit.id);
-    const message = await insertMessage(tx, {
-      tenantId: state.tenant_id,
-      conversationId: state.conversation_id,
-      senderType: "ai",
-      content: hit.answer,
-      metadata: { fromCache: true, cacheSource: hit.source, similarity: hit.similarity, citations: hit.citations },
-    });
-    return { tenant, hit, messageId: message.id };
+export async function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding, model }: QuestionEmbedding): Promise<CacheCheck> {
+  const tenant = await getTenantSettings(tx);
+  const settings = { confidence_threshold: tenant.confidenceThreshold, cache_ttl_days: tenant.cacheTtlDays };
+  const scope: QuestionScope = { tx, tenantId: question.tenantId, embeddingModel: model, question: question.text };
+  const entry = embedding ? await lookupCache(scope, embedding, tenant.effectiveSimilarityThreshold) : null;
+  if (!entry) return { settings, hit: null };
+  await recordCacheHit(scope, entry.id);
+  const message = await insertMessage(tx, {
+    tenantId: question.tenantId,
+    conversationId: question.conversationId,
+    senderType: "ai",
+    content: entry.answer,
+    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations },
   });
+  return { settings, hit: { entry, messageId: message.id } };
+}
 
-  const settings = {
-    confidence_threshold: result.tenant.confidenceThreshold,
-    cache_ttl_days: result.tenant.cacheTtlDays,
-  };
-  if (!result.hit || !result.messageId) return settings;
-  emit(config, {
+/** The cache check in a transaction of its own, under the visitor's claims (a cached answer can be asked again). */
+export function checkCache(claims: RequestClaims, question: CacheQuestion, embedding: QuestionEmbedding): Promise<CacheCheck> {
+  return withTenant(claims, async (tx) => {
+    await commitAsynchronously(tx);
+    return checkCacheIn(tx, question, embedding);
+  });
+}
+
+/** The answer event of a hit, as the widget receives it. */
+export function cacheHitEvent(hit: NonNullable<CacheCheck["hit"]>): AgentEvent {
+  return {
     type: "answer",
-    messageId: result.messageId,
-    text: result.hit.answer,
-    citations: result.hit.citations,
+    messageId: hit.messageId,
+    text: hit.entry.answer,
+    citations: hit.entry.citations,
     fromCache: true,
     offline: false,
     confidence: null,
     modelCalls: 0,
-  });
+  };
+}
+
+/**
+ * cache_check: the tenant's nearest cached answer above its similarity threshold ends
+ * the run at once; anything else, including a cache outage, goes on to retrieval. When
+ * askAgent already checked the cache for this run (memo.cacheCheck, a miss), its result
+ * is used instead of looking again.
+ */
+export async function cacheCheck(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  emit(config, { type: "status", status: "checking_cache" });
+  const memo = config.configurable?.memo as RunMemo | undefined;
+  const result =
+    memo?.cacheCheck ??
+    (await checkCache(
+      claimsOf(config),
+      { tenantId: state.tenant_id, conversationId: state.conversation_id, text: state.question },
+      await questionEmbedding(config, state.question),
+    ));
+  if (!result.hit) return result.settings;
+  emit(config, cacheHitEvent(result.hit));
+  const answer = result.hit.entry.answer;
   return {
-    ...settings,
+    ...result.settings,
     is_cache_hit: true,
-    answer: result.hit.answer,
-    citations: result.hit.citations,
+    answer,
+    citations: result.hit.entry.citations,
     outcome: "answered_from_cache",
-    messages: [{ role: "assistant", content: result.hit.answer }],
+    messages: [{ role: "assistant", content: answer }],
   };
 }
