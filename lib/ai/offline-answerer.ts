@@ -134,19 +134,27 @@ function sentencesOf(content: string): string[] {
  */
 export function answerOffline(question: string, relevant: RetrievedChunk[]): ExtractiveAnswer {
   const terms = contentTerms(question);
-  const candidates = relevant.slice(0, 3).flatMap((chunk, chunkRank) =>
+  const all = relevant.slice(0, 3).flatMap((chunk, chunkRank) =>
     sentencesOf(chunk.content).map((sentence, position) => ({
       chunk,
       sentence,
+      position,
       // Earlier chunks and earlier sentences win ties: they tend to state the point.
       score: overlap(terms, contentTerms(sentence)) - chunkRank * 0.01 - position * 0.001,
     })),
   );
+  // A FAQ heading ("How do I ...?") restates the question instead of answering it.
+  const statements = all.filter((c) => !c.sentence.trim().endsWith("?"));
+  const candidates = statements.length > 0 ? statements : all;
   const picked = candidates
     .filter((c) => c.score > 0)
     .sort((a, b) => b.score - a.score)
     .slice(0, MAX_SENTENCES);
   if (picked.length === 0 && candidates.length > 0) picked.push(candidates[0]);
+  // The sentence after the best one usually carries on its point (steps, conditions).
+  const best = picked[0];
+  const next = best && candidates.find((c) => c.chunk === best.chunk && c.position === best.position + 1);
+  if (next && !picked.includes(next)) picked.push(next);
 
   const quoted: RetrievedChunk[] = [];
   const lines: string[] = [];
