@@ -2,11 +2,11 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { closePool } from "@/lib/db/pool";
 import { onCleanup } from "./lifecycle";
+import { freePort } from "@/lib/db/embedded";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -48,17 +48,6 @@ export async function ensureProductionBuild(mode: BuildMode): Promise<void> {
     spawn(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: ["ignore", process.stderr, "inherit"], env }).on("exit", (c) => resolve(c ?? 1));
   });
   if (code !== 0) throw new Error(`next build failed (exit code ${code}).`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
 }
 
 export interface ProductionServer {
