@@ -37,6 +37,8 @@ const schema = z
     INNGEST_EVENT_KEY: optionalString,
     INNGEST_SIGNING_KEY: optionalString,
 
+    KNOWLEDGE_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).optional(),
+
     RESEND_API_KEY: optionalString,
     SMTP_URL: optionalString,
     EMAIL_FROM: z.string().default("Support <support@localhost>"),

@@ -83,6 +83,9 @@ describe("ingesting an upload", () => {
     const ready = await source(added.source.id);
     expect(ready).toMatchObject({ status: "ready", title: "Returns guide", error: null, progress: 1, embeddingModel: getEmbedder().modelId });
     expect(ready.chunksDone).toBe(ready.chunksTotal);
+    // The job (system identity) records the model of the tenant's vectors on the tenant.
+    const recorded = await withService((tx) => tx.query("select embedding_model from public.tenants where id = $1", [tenant.id]));
+    expect(recorded.rows[0].embedding_model).toBe(getEmbedder().modelId);
 
     const rows = await chunkRows(added.source.id);
     expect(rows).toHaveLength(ready.chunksTotal);
