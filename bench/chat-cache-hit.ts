@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   console.error(`Seeding ${args.tenants} × ${entries} cache entries (${db.kind})…`);
   const seeded = await seedManyCaches(tenants, entries, { adminUrl: db.adminUrl, concurrency: db.kind === "postgres" ? 4 : 1, log: (m) => console.error(m) });
 
-  const server = await startProductionServer("chat-cache-hit", db.env);
+  const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
   const random = seededRandom(7);
   const clients = [];
   for (let c = 0; c < args.clients; c++) {

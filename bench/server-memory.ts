@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   await ingestKb(tenant.id, (await loadKb(KB_DIR, "fail")).docs, { runJobs: true });
   await seedManyCaches([tenant], args.entries, { adminUrl: db.adminUrl, concurrency: 1, log: (m) => console.error(m) });
 
-  const server = await startProductionServer("server-memory", db.env);
+  const server = await startProductionServer("server-memory", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
   const idleMb = treeRssMb(server.pid);
   const cached = syntheticQuestions(args.entries, 1);
   const random = seededRandom(11);

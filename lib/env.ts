@@ -29,6 +29,8 @@ const schema = z
     CHAT_MODEL: z.string().default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
+    CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
 
     CACHE_ADAPTER: z.enum(["pgvector", "upstash"]).default("pgvector"),
     UPSTASH_VECTOR_REST_URL: optionalUrl,

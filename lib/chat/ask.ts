@@ -2,6 +2,7 @@ import "server-only";
 import { checkCacheIn, type CacheCheck } from "@/lib/agent/nodes/cache-check";
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
 import { withTenant, type Tx } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getConversation } from "./conversations";
 import { insertMessage } from "./messages";
@@ -12,6 +13,7 @@ export const MAX_MESSAGE_LENGTH = 4_000;
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
   const conversation = await getConversation(tx, visitor.conversationId);
   if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
+  await enforceRateLimit(tx, visitor.conversationId);
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
@@ -19,6 +21,26 @@ async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string)
     content: question,
   });
   return { userMessageId: message.id, userEmail: conversation.userEmail };
+}
+
+/**
+ * A conversation may ask CHAT_RATE_LIMIT_PER_MINUTE questions a minute. Counted from the
+ * stored messages, so the limit holds across app processes with no shared memory; a
+ * refused question is not stored, and the widget offers to send it again.
+ */
+async function enforceRateLimit(tx: Tx, conversationId: string): Promise<void> {
+  const limit = env().CHAT_RATE_LIMIT_PER_MINUTE;
+  if (limit === 0) return;
+  const { rows } = await tx.query<{ recent: number }>(
+    `select count(*)::int as recent from (
+       select 1 from public.messages
+        where conversation_id = $1 and sender_type = 'user' and created_at > now() - interval '1 minute'
+        limit $2) m`,
+    [conversationId, limit],
+  );
+  if (rows[0].recent >= limit) {
+    throw new AppError("rate_limited", "You are sending messages too quickly. Please wait a minute and try again.");
+  }
 }
 
 /**

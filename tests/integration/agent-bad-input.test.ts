@@ -128,3 +128,24 @@ describe("the chat's safety net", () => {
     expect(rows).toEqual([{ status: "pending_human", escalation_reason: "unexpected_error", question: input.question }]);
   });
 });
+
+describe("rate limiting", () => {
+  it("refuses a conversation's questions past the per-minute limit with 429, storing none of them", async () => {
+    const own = await (await sessionRoute(jsonRequest("/chat/session", { widgetKey: tenant.widgetKey }))).json();
+    // Questions already asked this minute count towards the limit, whoever stored them.
+    await withService(async (tx) => {
+      for (let i = 0; i < env().CHAT_RATE_LIMIT_PER_MINUTE; i++) {
+        await tx.query(
+          "insert into public.messages (tenant_id, conversation_id, sender_type, content) values ($1, $2, 'user', $3)",
+          [tenant.id, own.conversationId, `question ${i}`],
+        );
+      }
+    });
+    const response = await streamRoute(jsonRequest("/chat/stream", { token: own.token, message: "one more question?" }));
+    await expectError(response, 429, /too quickly/);
+    const { rows } = await withService((tx) =>
+      tx.query<{ n: number }>("select count(*)::int as n from public.messages where conversation_id = $1", [own.conversationId]),
+    );
+    expect(rows[0].n).toBe(env().CHAT_RATE_LIMIT_PER_MINUTE);
+  });
+});
