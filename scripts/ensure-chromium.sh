@@ -8,19 +8,9 @@ CHROMIUM=/usr/bin/chromium
 PACKAGES=(chromium fonts-liberation)
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 
-log() { printf 'ensure-chromium: %s\n' "$*"; }
-warn() { printf 'ensure-chromium: WARNING: %s\n' "$*" >&2; }
-die() { printf 'ensure-chromium: ERROR: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [[ "$(id -u)" -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    die "need root for: $*"
-  fi
-}
+SCRIPT_NAME=ensure-chromium
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # True when apt knows an installable version of package $1.
 has_candidate() {

@@ -17,19 +17,9 @@ SRC_LIST=/etc/apt/sources.list.d/pgvector-trixie-src.sources
 SCRATCH_DB=pgvector_check
 REDIS_PORT=6379
 
-log() { printf 'ensure-postgres: %s\n' "$*"; }
-warn() { printf 'ensure-postgres: WARNING: %s\n' "$*" >&2; }
-die() { printf 'ensure-postgres: ERROR: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [[ "$(id -u)" -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n "$@"
-  else
-    die "need root for: $*"
-  fi
-}
+SCRIPT_NAME=ensure-postgres
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 APT_OPTS=(-o DPkg::Lock::Timeout=600 -o Acquire::Retries=3)
 

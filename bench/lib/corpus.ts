@@ -1,20 +1,10 @@
+import { seededRandom } from "@/eval/lib/random";
 /**
  * A deterministic synthetic corpus: a large made-up vocabulary drawn with a Zipf
  * distribution (a few very common words, a long tail of rare ones), as in real help
  * articles, so full-text selectivity and vector neighbourhoods look realistic.
  */
 const SYLLABLES = ["ka", "lo", "mi", "ren", "tas", "vo", "qui", "pel", "dor", "sa", "ni", "ber", "gu", "fa", "tem", "zo", "lin", "cra", "mu", "hes"];
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function createVocabulary(size: number): string[] {
   const words: string[] = [];
@@ -50,7 +40,7 @@ function zipfSampler(size: number, rand: () => number, s = 1.05): () => number {
 
 export function createTextGenerator(seed: number, vocabularySize = 20_000) {
   const vocabulary = createVocabulary(vocabularySize);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const pick = zipfSampler(vocabulary.length, rand);
   return {
     rand,

@@ -1,10 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { visitorClaims } from "@/lib/auth/claims";
-import { withAnonymous, withTenant } from "@/lib/db/tenant";
+import { withTenant } from "@/lib/db/tenant";
 import { AppError, isAppError } from "@/lib/errors";
 import { createConversation, getConversation } from "./conversations";
 import { issueConversationToken, readConversationToken } from "./token";
+import { findTenantByWidgetKey } from "@/lib/tenants/public";
 
 export const DEFAULT_GREETING = "Hi! Ask me anything about our product.";
 
@@ -15,21 +16,12 @@ export interface WidgetSession {
   tenant: { name: string; branding: Record<string, unknown>; greeting: string };
 }
 
-interface PublicTenant {
-  id: string;
-  name: string;
-  settings: { branding?: Record<string, unknown>; greeting?: unknown } | null;
-}
-
 /**
  * Opens the widget's session: the public widget key names the tenant; a still-valid
  * token of that tenant resumes its conversation, anything else starts a new one.
  */
 export async function startWidgetSession(widgetKey: string, token?: string | null): Promise<WidgetSession> {
-  const tenant = await withAnonymous(async (tx) => {
-    const { rows } = await tx.query<PublicTenant>("select id, name, settings from app.tenant_by_widget_key($1)", [widgetKey]);
-    return rows[0];
-  });
+  const tenant = await findTenantByWidgetKey(widgetKey);
   if (!tenant) throw new AppError("not_found", "Unknown widget key.");
   const branding = tenant.settings?.branding ?? {};
   // The greeting sits in the branding (older settings kept it beside it).

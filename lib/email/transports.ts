@@ -66,14 +66,7 @@ export function createSmtpTransport(url: string): MailTransport {
     name: "smtp",
     async send(email) {
       try {
-        const info = await transporter.sendMail({
-          from: email.from,
-          to: email.to,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-          messageId: `<${email.idempotencyKey}@${domainOf(email.from)}>`,
-        });
+        const info = await transporter.sendMail(mimeMessage(email));
         return { providerMessageId: info.messageId };
       } catch (error) {
         const e = error as { message?: string; permanent?: boolean };
@@ -83,20 +76,25 @@ export function createSmtpTransport(url: string): MailTransport {
   };
 }
 
+/** The MIME message; its Message-ID comes from the outbox id, the same on every attempt. */
+function mimeMessage(email: OutgoingEmail) {
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    messageId: `<${email.idempotencyKey}@${domainOf(email.from)}>`,
+  };
+}
+
 /** No provider configured: each message becomes an .eml file, named by its idempotency key. */
 export function createFileTransport(directory: string): MailTransport {
   const composer = createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
     name: "file",
     async send(email) {
-      const info = await composer.sendMail({
-        from: email.from,
-        to: email.to,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        messageId: `<${email.idempotencyKey}@${domainOf(email.from)}>`,
-      });
+      const info = await composer.sendMail(mimeMessage(email));
       await mkdir(directory, { recursive: true });
       const file = path.join(directory, `${email.idempotencyKey.replace(/[^\w-]/g, "_")}.eml`);
       // Write then rename: a crash never leaves half a message behind.

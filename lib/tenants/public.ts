@@ -1,0 +1,20 @@
+import "server-only";
+import { withAnonymous } from "@/lib/db/tenant";
+
+/** What anyone holding a widget key may learn about its tenant. */
+export interface PublicTenant {
+  id: string;
+  name: string;
+  settings: { branding?: Record<string, unknown>; greeting?: unknown } | null;
+}
+
+/**
+ * Resolves a public widget key as anon through app.tenant_by_widget_key, which exposes
+ * nothing else of the tenant. Null for an unknown key.
+ */
+export async function findTenantByWidgetKey(widgetKey: string): Promise<PublicTenant | null> {
+  const { rows } = await withAnonymous((tx) =>
+    tx.query<PublicTenant>("select id, name, settings from app.tenant_by_widget_key($1)", [widgetKey]),
+  );
+  return rows[0] ?? null;
+}
