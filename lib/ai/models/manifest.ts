@@ -33,6 +33,8 @@ export interface ModelSpec {
   id: string;
   /** Said in progress and fallback messages. */
   title: string;
+  /** The weights file (its hash names the exact model in recorded model ids). */
+  weights: string;
   files: ModelFile[];
 }
 
@@ -70,6 +72,7 @@ function tokenizerFile(name: string, sha256: string): ModelFile {
 export const MINILM: ModelSpec = {
   id: "all-MiniLM-L6-v2",
   title: "all-MiniLM-L6-v2 (int8 ONNX sentence embedder, 23 MB)",
+  weights: "onnx/model_quantized.onnx",
   files: [
     {
       name: "onnx/model_quantized.onnx",
