@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { getEmbedder, MINILM_MODEL_ID_PREFIX } from "@/lib/ai/embeddings";
+import { cosineSimilarity } from "@/lib/ai/vector";
+
+// CI fetches the model before the tests (`npm run models:fetch` in .ci/run), so with no
+// OpenAI key the default embedder must be the local neural one.
+describe("the local MiniLM embedder (default with no API key)", () => {
+  const embedder = getEmbedder();
+
+  it("is the default and names its exact weights", () => {
+    expect(embedder.modelId).toMatch(new RegExp(`^${MINILM_MODEL_ID_PREFIX}:[0-9a-f]{8}$`));
+  });
+
+  it("places paraphrases with no shared words closer than unrelated questions", async () => {
+    const [question, paraphrase, unrelated] = await embedder.embed([
+      "How do I cancel my subscription?",
+      "I want to stop paying for my plan",
+      "What time does the shop open on Sunday?",
+    ]);
+    expect(question).toHaveLength(1536);
+    expect(Math.hypot(...question)).toBeCloseTo(1, 4);
+    expect(question.slice(384).every((x) => x === 0)).toBe(true); // 384 dimensions, zero-padded
+    expect(cosineSimilarity(question, paraphrase)).toBeGreaterThan(cosineSimilarity(question, unrelated) + 0.2);
+  });
+
+  it("gives concurrent single questions (micro-batched) the vectors they get alone", async () => {
+    const texts = ["Where is my parcel?", "Can I change my delivery address after ordering a new sofa?", "refund", "Do you ship abroad?"];
+    const alone: number[][] = [];
+    for (const t of texts) alone.push((await embedder.embed([`${t} `]))[0]); // a different key than below: no LRU
+    const together = await Promise.all(texts.map((t) => embedder.embed([t]).then((v) => v[0])));
+    together.forEach((v, i) => expect(cosineSimilarity(v, alone[i])).toBeGreaterThan(0.999));
+    // A repeated question is answered from the LRU with the same vector.
+    expect(await embedder.embed([texts[1]])).toEqual([together[1]]);
+  });
+});
