@@ -7,7 +7,8 @@
  *   does under load (the local embedder micro-batches them), texts/s and p50/p99;
  * - documents: ingestion-sized passages (~120 words) in calls of 64, texts/s;
  * - repeat: a question asked before (LRU hit), p50 ms.
- * Questions are banking77 phrasings (../shared/eval) when present, else generated.
+ * Questions are banking77 phrasings (BANKING77_PATH, default ../shared/eval beside the
+ * repository) when present, else generated.
  *
  *   BENCH_QUERIES=400 BENCH_CONCURRENCY=16 BENCH_DOCUMENTS=256 npm run bench:embedder
  */
@@ -22,7 +23,7 @@ import { parseCsv } from "@/eval/lib/csv";
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const DOCUMENTS = Number(process.env.BENCH_DOCUMENTS ?? 256);
-const BANKING77 = path.resolve(import.meta.dirname, "..", "..", "shared", "eval", "banking77-train.csv");
+const BANKING77 = process.env.BANKING77_PATH ?? path.resolve(import.meta.dirname, "../../shared/eval/banking77-train.csv");
 
 function questions(count: number): string[] {
   if (existsSync(BANKING77)) {
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   await (embedder.warm ? embedder.warm() : embedder.embed(["warm-up"]));
   const loadMs = performance.now() - loadStart;
   const rssLoaded = rssMb();
-  console.error(`bench:embedder ${embedder.modelId}: loaded in ${loadMs.toFixed(0)} ms, RSS ${rssBefore} → ${rssLoaded} MB`);
+  console.error(`bench:embedder ${embedder.modelId} (questions: ${existsSync(BANKING77) ? "banking77" : "generated"}): loaded in ${loadMs.toFixed(0)} ms, RSS ${rssBefore} → ${rssLoaded} MB`);
 
   // Three disjoint question sets, so no phase is served by an earlier phase's LRU entries.
   const all = questions(QUERIES * 2 + 1);

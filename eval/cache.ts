@@ -16,6 +16,7 @@ import { createRunTenant, removeStaleRunTenants } from "@/bench/lib/tenants";
 import { numberFlag, onErrorSchema, parseCommandLine, thresholdListSchema } from "./lib/args";
 import { parseCsv } from "./lib/csv";
 import { planCacheEval } from "./lib/cache-protocol";
+import { holdoutReport, holdoutText } from "./lib/cache-holdout";
 import { cacheReportHtml, cacheSummaryTable, recommendationText, summarizeCacheRun } from "./lib/cache-report";
 import { queryCaches, seedCaches } from "./lib/cache-run";
 import { formatIssues, readTextFile } from "./lib/input";
@@ -31,7 +32,9 @@ const USAGE = `Usage: npm run eval:cache -- --csv <file> --text-col <name> --lab
   --max-false-hit-rate R   budget for the recommended threshold (default 0.02)
   --on-error skip|fail     what a malformed CSV row does (default fail)
   --limit N                query at most N phrasings (quick runs)
-  --seed N                 seed of the label split and seed choice (default 1)`;
+  --seed N                 seed of the label split and seed choice (default 1)
+  --holdout-labels F       also calibrate the threshold on a share 1-F of the labels and
+                           report hit / false-hit rates on the other F (out of sample)`;
 
 const flags = z.object({
   csv: z.string({ message: "--csv is required" }),
@@ -46,6 +49,7 @@ const flags = z.object({
   "on-error": onErrorSchema.default("fail"),
   limit: numberFlag({ int: true, min: 1 }).optional(),
   seed: numberFlag({ int: true }).default(1),
+  "holdout-labels": numberFlag({ min: 0.05, max: 0.95 }).optional(),
 });
 
 
@@ -87,14 +91,18 @@ async function main(): Promise<number> {
     args.thresholds,
     args["max-false-hit-rate"],
   );
+  const fraction = args["holdout-labels"];
+  const holdout =
+    fraction === undefined ? undefined : holdoutReport(results, { fraction, seed: args.seed, maxFalseHitRate: args["max-false-hit-rate"], negativeLabel });
   const side = sidePaths(args.out);
   await writeText(args.out, toJsonl(results.map((r) => ({ text: r.text, label: r.label, tenant: r.tenant, line: r.line, best_match_label: r.bestLabel, best_match_tenant: r.bestTenant, similarity: r.similarity, lookup_ms: r.lookupMs, embed_ms: r.embedMs }))));
-  await writeText(side.summary, JSON.stringify(summary, null, 2) + "\n");
+  await writeText(side.summary, JSON.stringify(holdout ? { ...summary, holdout } : summary, null, 2) + "\n");
   await writeText(side.report, cacheReportHtml(summary, results));
 
   const printed = cacheSummaryTable(summary);
   console.log(`\n${textTable(printed.headers, printed.rows)}\n`);
   console.log(recommendationText(summary));
+  if (holdout) console.log(holdoutText(holdout));
   console.log(`Cross-tenant hits: ${summary.crossTenantHits}${summary.crossTenantHits ? "  <-- ISOLATION DEFECT" : " (as required)"}`);
   console.log(`Wrote ${args.out}, ${side.summary}, ${side.report}`);
   return summary.crossTenantHits > 0 ? 1 : 0;
