@@ -35,9 +35,22 @@ describe("holdoutReport", () => {
     const results = labels.flatMap((label) =>
       heldOut.has(label) ? [result(label, label, 0.9), result(label, "other", 0.85)] : [result(label, label, 0.8), result(label, "other", 0.6)],
     );
-    const report = holdoutReport(results, { fraction: 0.5, seed: 7, maxFalseHitRate: 0.02 });
-    expect(report.calibrated?.threshold).toBe(0.61);
-    expect(report.heldOut).toMatchObject({ threshold: 0.61, queries: 10, correctHits: 5, falseHits: 5, falseHitRate: 0.5 });
-    expect(report.heldOutInSample?.threshold).toBe(0.86); // what peeking at the held-out labels would pick
+    const report = holdoutReport(results, { fraction: 0.5, seed: 7, maxFalseHitRate: 0.02, splits: 1 });
+    const [split] = report.splits;
+    expect(split.calibrated?.threshold).toBe(0.61);
+    expect(split.heldOut).toMatchObject({ threshold: 0.61, queries: 10, correctHits: 5, falseHits: 5, falseHitRate: 0.5 });
+    expect(split.heldOutInSample?.threshold).toBe(0.86); // what peeking at the held-out labels would pick
+    expect(report).toMatchObject({ medianThreshold: 0.61, heldOutCorrectHitRate: 0.5, heldOutFalseHitRate: 0.5, worstHeldOutFalseHitRate: 0.5 });
+  });
+
+  it("repeats the split with successive seeds and summarises across them", () => {
+    const labels = Array.from({ length: 20 }, (_v, i) => `l${i}`);
+    // Every label: a right answer at 0.7 and, for odd labels, a wrong one at 0.65.
+    const results = labels.flatMap((label, i) => [result(label, label, 0.7), ...(i % 2 ? [result(label, "other", 0.65)] : [])]);
+    const report = holdoutReport(results, { fraction: 0.5, seed: 3, maxFalseHitRate: 0.02, splits: 4 });
+    expect(report.splits).toHaveLength(4);
+    expect(report.medianThreshold).toBe(0.66);
+    expect(report.heldOutFalseHitRate).toBe(0);
+    expect(report.heldOutCorrectHitRate).toBeGreaterThan(0.6);
   });
 });

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getEmbedder, hashEmbedder, MINILM_MODEL_ID_PREFIX, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
 import { padEmbedding } from "@/lib/ai/vector";
+import { lookupCache, writeCache } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
@@ -164,8 +165,28 @@ describe("switching the embedding model", () => {
       }),
     );
     await runJobsUntilIdle();
+    // An approved answer the cache learnt while the hash embedder was in use.
+    const cached = await withTenant(own.owner, async (tx) =>
+      writeCache(
+        { tx, tenantId: own.id, embeddingModel: hashEmbedder.modelId },
+        {
+          question: "How can I cancel my subscription?",
+          embedding: (await hashEmbedder.embed(["How can I cancel my subscription?"]))[0],
+          answer: "From the billing page, at any time.",
+          source: "human",
+          citations: [],
+          sourceIds: [],
+          confidence: null,
+          ttlDays: 30,
+        },
+      ),
+    );
+    expect(cached).toBe(true);
     setEmbedderForTests(undefined);
     const model = getEmbedder().modelId;
+    const [paraphrase] = await getEmbedder().embed(["I'd like to end my subscription"]);
+    const lookup = () => withTenant(own.owner, (tx) => lookupCache({ tx, tenantId: own.id, embeddingModel: model }, paraphrase, 0.6));
+    expect(await lookup()).toBeNull(); // hash vectors are never compared with neural ones
 
     // Until re-embedded, the neural question vector is never compared with hash vectors.
     const before = await withTenant(own.owner, (tx) => retrieve(tx, "how do I stop my plan", { k: 1 }));
@@ -192,6 +213,8 @@ describe("switching the embedding model", () => {
       ),
     );
     expect(models.rows).toEqual([{ doc: model, tenant: model }]);
+    // The approved answer was re-embedded too, and a paraphrase now finds it.
+    expect(await lookup()).toMatchObject({ answer: "From the billing page, at any time.", source: "human" });
     expect(await withService((tx) => queueReembedsForModel(tx, model))).not.toContain(own.id);
     // "stop my plan" shares no word with the article: only meaning finds it.
     const [hit] = await withTenant(own.owner, (tx) => retrieve(tx, "how do I stop my plan", { k: 1 }));
