@@ -39,7 +39,7 @@ export async function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding,
     conversationId: question.conversationId,
     senderType: "ai",
     content: entry.answer,
-    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations },
+    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations, embeddingModel: model },
   });
   return { settings, hit: { entry, messageId: message.id } };
 }

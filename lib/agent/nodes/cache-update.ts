@@ -24,7 +24,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       conversationId: state.conversation_id,
       senderType: "ai",
       content: answer,
-      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations },
+      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, embeddingModel: model },
     });
     if (embedding) {
       await writeCache(
