@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getEmbedder, MINILM_MODEL_ID_PREFIX } from "@/lib/ai/embeddings";
+import { planBatches } from "@/lib/ai/local-embedder";
 import { cosineSimilarity } from "@/lib/ai/vector";
 
 // CI fetches the model before the tests (`npm run models:fetch` in .ci/run), so with no
@@ -31,5 +32,17 @@ describe("the local MiniLM embedder (default with no API key)", () => {
     together.forEach((v, i) => expect(cosineSimilarity(v, alone[i])).toBeGreaterThan(0.999));
     // A repeated question is answered from the LRU with the same vector.
     expect(await embedder.embed([texts[1]])).toEqual([together[1]]);
+  });
+});
+
+describe("planBatches", () => {
+  it("covers every text once, sorts by length and bounds padded tokens per batch", () => {
+    const texts = [..."x".repeat(30)].map((_c, i) => "word ".repeat((i * 37) % 400));
+    const batches = planBatches(texts);
+    expect(batches.flat().sort((a, b) => a - b)).toEqual(texts.map((_t, i) => i));
+    const tokens = (i: number) => Math.min(256, Math.ceil(texts[i].length / 4) + 2);
+    for (const batch of batches) expect(batch.length * Math.max(...batch.map(tokens))).toBeLessThanOrEqual(8 * 256);
+    expect(planBatches(Array.from({ length: 200 }, () => "short")).map((b) => b.length)).toEqual([64, 64, 64, 8]);
+    expect(planBatches([])).toEqual([]);
   });
 });
