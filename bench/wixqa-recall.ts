@@ -2,8 +2,9 @@
  * Retrieval quality on WixQA (real help-center questions with expert-cited articles):
  * ingests the union of the questions' `contexts` as one tenant's knowledge base through
  * the real pipeline (upload -> job -> chunks), asks every question through retrieve()
- * and reports recall@5 of the cited article ids. Uses the configured embedder (the
- * offline one unless OPENAI_API_KEY / OPENAI_BASE_URL is set). The data stays outside
+ * and reports recall@5 of the cited article ids. Uses the configured embedder (the local
+ * MiniLM model with no OPENAI_API_KEY / OPENAI_BASE_URL) and, when that is not the hash
+ * embedder, the hash embedder too, on the same data. The data stays outside
  * the repository: WIXQA_PATH, default ../shared/eval/wixqa-dev.jsonl.
  */
 import { readFileSync } from "node:fs";
@@ -13,8 +14,8 @@ import { runCli } from "@/bench/lib/lifecycle";
 import { emitResult } from "@/bench/lib/result";
 import { startRunDatabase } from "@/bench/lib/run-database";
 import { createRunTenant } from "@/bench/lib/tenants";
-import { EMBEDDING_DIMENSIONS, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
-import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
+import { OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
+import { getEmbedder, hashEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { systemClaims, visitorClaims } from "@/lib/auth/claims";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
@@ -98,12 +99,6 @@ async function evaluate(rows: WixQaRow[], articles: Map<string, WixQaRow["contex
   return result;
 }
 
-const offlineEmbedder: Embedder = {
-  modelId: OFFLINE_EMBEDDING_MODEL_ID,
-  dimensions: EMBEDDING_DIMENSIONS,
-  embed: async (texts) => embedOfflineMany(texts),
-};
-
 async function main() {
   const rows = loadRows();
   const articles = new Map(rows.flatMap((r) => r.contexts.map((c) => [c.id, c] as const)));
@@ -113,7 +108,7 @@ async function main() {
   let offline = configured;
   if (configured.embedder !== OFFLINE_EMBEDDING_MODEL_ID) {
     // A model is configured: also measure the offline embedder on the same data.
-    setEmbedderForTests(offlineEmbedder);
+    setEmbedderForTests(hashEmbedder);
     offline = await evaluate(rows, articles);
     setEmbedderForTests(undefined);
   }
