@@ -1,7 +1,7 @@
 import "server-only";
 import { DEFAULT_LEASE_MS, runClaimedJob, type JobOutcome } from "@/lib/jobs/execute";
 import { sweeps as registeredSweeps } from "@/lib/jobs/registry";
-import { claimDueJobs } from "@/lib/jobs/store";
+import { claimDueJobs, claimJobById } from "@/lib/jobs/store";
 import type { Sweep } from "@/lib/jobs/types";
 
 export interface JobRunnerOptions {
@@ -93,6 +93,24 @@ export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJo
     const [job] = await claimDueJobs({ limit: 1, leaseMs: DEFAULT_LEASE_MS, ignoreBackoff: options.ignoreBackoff });
     if (!job) break;
     const outcome = await runClaimedJob(job);
+    summary[outcome.status] += 1;
+    summary.outcomes.push(outcome);
+  }
+  return summary;
+}
+
+/**
+ * Runs exactly the given jobs, once each, and nothing else that is queued: what a
+ * launcher may do while booting (its own seed jobs), so that a tenant's job that once
+ * took a process down can never stop the product from starting. Tenant jobs run after
+ * start-up, on the runner.
+ */
+export async function runOwnJobs(jobIds: string[]): Promise<RunSummary> {
+  const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
+  for (const id of jobIds) {
+    const claim = await claimJobById(id, DEFAULT_LEASE_MS);
+    if (claim.state !== "claimed") continue;
+    const outcome = await runClaimedJob(claim.job);
     summary[outcome.status] += 1;
     summary.outcomes.push(outcome);
   }
