@@ -48,6 +48,8 @@ const schema = z
     INGEST_MAX_INFLATED_MB: z.coerce.number().int().min(1).default(100),
     INGEST_EXTRACT_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
     INGEST_EXTRACT_MEMORY_MB: z.coerce.number().int().min(128).default(512),
+    /** Whole fetch of a URL source, redirects included (besides a 15 s idle timeout). */
+    INGEST_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).default(60),
 
     /** Demo tenants: seeded by default only on the embedded database; "true" opts in elsewhere. */
     SEED_DEMO: z.enum(["true", "false"]).optional(),
