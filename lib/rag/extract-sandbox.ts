@@ -85,8 +85,9 @@ export async function extractInSandbox(
     const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
       child.once("error", reject);
       child.once("exit", (code, signal) => resolve({ code, signal }));
+      // A child that cannot take the file is stopped; its exit reports it as crashed.
       child.send(request, (error) => {
-        if (error && !child.killed) kill("timeout");
+        if (error) child.kill("SIGKILL");
       });
     });
     if (reply?.ok) return { title: reply.title, chunks: reply.chunks };
