@@ -1,7 +1,7 @@
 import "server-only";
 import { DEFAULT_LEASE_MS, runClaimedJob, type JobOutcome } from "@/lib/jobs/execute";
-import { sweeps as registeredSweeps } from "@/lib/jobs/registry";
-import { claimDueJobs, claimJobById } from "@/lib/jobs/store";
+import { abandonedJobHandlers, sweeps as registeredSweeps } from "@/lib/jobs/registry";
+import { claimDueJobs, claimJobById, failAbandonedJobs } from "@/lib/jobs/store";
 import type { Sweep } from "@/lib/jobs/types";
 
 export interface JobRunnerOptions {
@@ -49,6 +49,7 @@ export function startJobRunner(options: JobRunnerOptions = {}): JobRunner {
           await Promise.race(inFlight);
           continue;
         }
+        await settleAbandonedJobs();
         const jobs = await claimDueJobs({ limit: concurrency - inFlight.size, leaseMs });
         for (const job of jobs) {
           const run = runClaimedJob(job, { leaseMs })
@@ -89,6 +90,7 @@ export interface RunSummary {
 export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJobs?: number } = {}): Promise<RunSummary> {
   const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
   const maxJobs = options.maxJobs ?? 10_000;
+  await settleAbandonedJobs();
   while (summary.outcomes.length < maxJobs) {
     const [job] = await claimDueJobs({ limit: 1, leaseMs: DEFAULT_LEASE_MS, ignoreBackoff: options.ignoreBackoff });
     if (!job) break;
@@ -97,6 +99,15 @@ export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJo
     summary.outcomes.push(outcome);
   }
   return summary;
+}
+
+/** Records crashed final attempts as failed, and fails the work they were doing. */
+async function settleAbandonedJobs(): Promise<void> {
+  for (const job of await failAbandonedJobs()) {
+    await abandonedJobHandlers[job.name]?.(job).catch((error: unknown) =>
+      console.error(`[jobs] ${job.name} ${job.id}: could not record the abandoned work:`, error instanceof Error ? error.message : error),
+    );
+  }
 }
 
 /**

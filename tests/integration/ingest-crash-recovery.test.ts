@@ -195,4 +195,24 @@ describe("app process killed during ingestion", { timeout: 90_000 }, () => {
     expect(done.chunks).toEqual({ rows: done.source.chunks_total, distinct_indexes: done.source.chunks_total, versions: 1 });
     expect(done.jobs).toEqual([{ status: "succeeded", attempts: 2, lease_held: false }]);
   });
+
+  it("killed during every attempt: the source fails with the reason instead of staying in progress", async () => {
+    const sourceId = await upload("doomed.md", new TextEncoder().encode(handbook(2)));
+    // As a runner that claimed the last attempt and died leaves it: running, lease expired.
+    await withService((tx) =>
+      tx.query(
+        `update public.jobs set status = 'running', attempts = max_attempts, locked_until = now() - interval '1 second'
+         where payload->>'sourceId' = $1`,
+        [sourceId],
+      ),
+    );
+    await withService((tx) => tx.query("update public.sources set status = 'processing' where id = $1", [sourceId]));
+    expect((await runJobsUntilIdle()).outcomes).toHaveLength(0);
+    const after = await state(sourceId);
+    expect(after.jobs).toEqual([{ status: "failed", attempts: 5, lease_held: false }]);
+    expect(after.source.status).toBe("failed");
+    const { rows } = await withService((tx) => tx.query<{ error: string }>("select error from public.sources where id = $1", [sourceId]));
+    expect(rows[0].error).toMatch(/^Indexing was interrupted on every attempt/);
+    expect(after.chunks.rows).toBe(0);
+  });
 });
