@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   const tenants = [];
   for (let i = 0; i < args.tenants; i++) tenants.push({ ...(await createRunTenant("bench", { name: `Cache bench ${i + 1}` })), index: i });
   console.error(`Seeding ${args.tenants} × ${entries} cache entries (${db.kind})…`);
-  const seeded = await seedManyCaches(tenants, entries, { adminUrl: db.adminUrl, concurrency: db.kind === "postgres" ? 4 : 1, log: (m) => console.error(m) });
+  const seeded = await seedManyCaches(tenants.map((t) => ({ ...t, entries })), { adminUrl: db.adminUrl, log: (m) => console.error(m) });
 
   const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
   const random = seededRandom(7);
