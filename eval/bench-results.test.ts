@@ -60,3 +60,22 @@ describe("bench report histograms", () => {
     expect(flattenScalars(run.result)).toEqual([["hits", 1]]);
   });
 });
+
+describe("bench report charts of the cache benchmarks", () => {
+  it("draws nested latency percentiles, a throughput table per phase and named curves", () => {
+    const run = {
+      ...results.runs[0],
+      result: {
+        exact: { per_s: 1200, first_text_ms: { p50: 4, p90: 8, p99: 20, max: 30 } },
+        paraphrase: { per_s: 300, first_text_ms: { p50: 9, p90: 20, p99: 45, max: 60 } },
+        hit_rate_curves: { "0.80": [[100, 0.1], [200, 0.2]], "0.90": [[100, 0.05], [200, 0.08]] },
+      },
+    };
+    const html = resultsHtml({ ...results, runs: [run] });
+    expect(html).toContain("exact.first_text_ms");
+    expect(html).toContain("paraphrase.first_text_ms");
+    expect(html).toMatch(/throughput<\/h3><table[\s\S]*exact[\s\S]*1200[\s\S]*paraphrase[\s\S]*300/);
+    expect(html).toContain("hit rate curves");
+    expect(html).toContain("0.90");
+  });
+});
