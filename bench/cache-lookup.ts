@@ -228,6 +228,14 @@ async function main(): Promise<void> {
   }
   await admin.end();
 
+  // Recall of the nearest entry: paraphrases whose true nearest (exhaustive search) the
+  // product served, and that the plain statement ranked first.
+  const recall = Object.fromEntries(
+    classes.map((cls) => {
+      const p = (results[`entries_${cls.label}`] as Record<string, Record<string, { right: number | null; of: number }>>).paraphrase;
+      return [`entries_${cls.label}`, { product: p.product.right !== null && p.product.of ? round(p.product.right / p.product.of, 3) : null, plain: p.plain.right !== null && p.plain.of ? round(p.plain.right / p.plain.of, 3) : null }];
+    }),
+  );
   const pick = (label: string, kind: QueryKind) => (results[`entries_${label}`] as Record<string, { product: { latency_ms: { p50: number; p99: number } } }> | undefined)?.[kind]?.product.latency_ms;
   const small = pick(`${entries}`, "paraphrase");
   const big = large > 0 ? pick(`${large}`, "paraphrase") : undefined;
@@ -243,6 +251,7 @@ async function main(): Promise<void> {
     seed_s: round(seeding.seedMs / 1000),
     index_build_s: round(seeding.indexMs / 1000),
     ...results,
+    paraphrase_recall_of_nearest: recall,
     paraphrase_p50_ms: small?.p50 ?? null,
     paraphrase_p99_ms: small?.p99 ?? null,
     paraphrase_p50_ms_large: big?.p50 ?? null,
