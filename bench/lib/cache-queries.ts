@@ -65,18 +65,24 @@ export class VectorSet {
     });
   }
 
-  /** The nearest stored vector by cosine similarity. */
+  /**
+   * The nearest stored vector by cosine similarity. Only the query's non-zero coordinates
+   * are visited: hashed n-gram vectors are sparse, which makes 100k entries affordable.
+   */
   nearest(query: number[]): { index: number; similarity: number } {
     let norm = 0;
     for (let d = 0; d < this.dims; d++) norm += query[d] * query[d];
     const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    const q = Float32Array.from(query.slice(0, this.dims), (x) => x * scale);
+    const dims: number[] = [];
+    for (let d = 0; d < this.dims; d++) if (query[d] !== 0) dims.push(d);
+    const values = Float32Array.from(dims, (d) => query[d] * scale);
+    const at = Int32Array.from(dims);
     let best = -1;
     let bestSim = -Infinity;
     for (let i = 0; i < this.size; i++) {
       let dot = 0;
       const base = i * this.dims;
-      for (let d = 0; d < this.dims; d++) dot += q[d] * this.data[base + d];
+      for (let j = 0; j < at.length; j++) dot += values[j] * this.data[base + at[j]];
       if (dot > bestSim) {
         bestSim = dot;
         best = i;
