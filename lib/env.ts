@@ -31,6 +31,8 @@ const schema = z
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+    /** 1: the chat reports where its time went (Server-Timing header, answer metadata); for benchmarks. */
+    CHAT_SERVER_TIMING: z.enum(["0", "1"]).default("0"),
 
     CACHE_ADAPTER: z.enum(["pgvector", "upstash"]).default("pgvector"),
     UPSTASH_VECTOR_REST_URL: optionalUrl,
