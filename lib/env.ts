@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findLocalLlm, localLlmIdOf, LOCAL_LLMS } from "@/lib/ai/models/llm-manifest";
 
 /**
  * Every setting the app reads, validated once. A missing or malformed value fails at
@@ -29,6 +30,14 @@ const schema = z
     CHAT_MODEL: z.string().default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Where model files live (outside git). */
+    MODELS_DIR: z.string().default(".models"),
+    /** Per-call budget of the local LLM (CHAT_MODEL=local:…): CPU generation is slower than an API. */
+    LOCAL_LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+    /** Local LLM calls that may wait behind the running one; beyond that the question goes to a human. */
+    LOCAL_LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(100).default(2),
+    /** CPU threads for the local LLM; 0 = all cores but one, so requests (cache hits) keep a core. */
+    LOCAL_LLM_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
 
@@ -46,6 +55,14 @@ const schema = z
     EMAIL_FROM: z.string().default("Support <support@localhost>"),
   })
   .superRefine((env, ctx) => {
+    const localId = localLlmIdOf(env.CHAT_MODEL);
+    if (localId !== undefined && !findLocalLlm(localId)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CHAT_MODEL"],
+        message: `unknown local model "${localId}"; known: ${LOCAL_LLMS.map((m) => `local:${m.id}`).join(", ")}`,
+      });
+    }
     if (env.NODE_ENV === "production" && env.AUTH_JWT_SECRET === DEV_SECRET && authModeOf(env) === "local") {
       ctx.addIssue({
         code: "custom",
