@@ -9,7 +9,13 @@ const nextConfig: NextConfig = {
     "pg",
     "unpdf",
     "@langchain/langgraph-checkpoint-postgres",
+    "node-llama-cpp",
   ],
+  // The local LLM runtime (optional, ~40 MB + per-platform binaries) is loaded only when
+  // CHAT_MODEL=local:… on a self-hosted server; deployments never ship it.
+  outputFileTracingExcludes: {
+    "/*": ["node_modules/node-llama-cpp/**", "node_modules/@node-llama-cpp/**"],
+  },
   poweredByHeader: false,
   typedRoutes: false,
 };
