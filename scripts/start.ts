@@ -13,6 +13,8 @@ import { parseEnv } from "@/lib/env";
 import { DEMO_TENANTS } from "@/lib/tenants/demo";
 import { migrateFromAdminUrl } from "@/lib/db/admin";
 import { seedDemo } from "@/scripts/lib/seed-demo";
+import { findLocalLlm, localLlmIdOf } from "@/lib/ai/models/llm-manifest";
+import { fetchLocalLlm } from "@/lib/ai/models/fetch-llm";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -53,6 +55,19 @@ function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/** CHAT_MODEL=local:<id>: fetch the model on first use; without it the app answers offline and says so. */
+async function ensureLocalLlm(chatModel: string, modelsDir: string): Promise<void> {
+  const id = localLlmIdOf(chatModel);
+  const manifest = id ? findLocalLlm(id) : undefined;
+  if (!manifest) return;
+  try {
+    await fetchLocalLlm(manifest, path.resolve(root, modelsDir));
+  } catch (error) {
+    console.error(`Local model ${manifest.fileName} is not available: ${(error as Error).message}`);
+    console.error("Answering falls back to the offline answerer until the file is in place (npm run models:fetch-llm).");
+  }
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   ensureSecret();
@@ -68,7 +83,8 @@ async function main() {
     console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "Database schema is up to date");
   }
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-  parseEnv(process.env); // fail fast, naming the setting, before anything else starts
+  const settings = parseEnv(process.env); // fail fast, naming the setting, before anything else starts
+  await ensureLocalLlm(settings.CHAT_MODEL, settings.MODELS_DIR);
 
   const canProvision = Boolean(embedded || process.env.DATABASE_ADMIN_URL);
   if (canProvision && process.env.SEED_DEMO !== "false") {

@@ -1,8 +1,9 @@
 import "server-only";
+import { existsSync } from "node:fs";
 import type { LanguageModel } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { env } from "@/lib/env";
-import { localLlmIdOf } from "@/lib/ai/models/llm-manifest";
+import { findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import type { LocalLlmEngine } from "@/lib/ai/local-llm/engine";
 import { createLocalLanguageModel } from "@/lib/ai/local-llm/language-model";
 import type { RelevanceCalibration } from "@/lib/ai/local-llm/relevance";
@@ -59,8 +60,14 @@ export function getChatModel(): ChatModelChoice {
   if (configured) return configured;
   const { OPENAI_API_KEY, OPENAI_BASE_URL, CHAT_MODEL } = env();
   const localId = localLlmIdOf(CHAT_MODEL);
-  if (localId) {
-    configured = localChoice(localId, () => getLocalEngine(localId));
+  const manifest = localId ? findLocalLlm(localId) : undefined;
+  if (localId && manifest) {
+    const file = localLlmPath(manifest, env().MODELS_DIR);
+    if (existsSync(file)) configured = localChoice(localId, () => getLocalEngine(localId));
+    else {
+      console.warn(`[models] ${CHAT_MODEL}: ${file} is missing (npm run models:fetch-llm); answering with the offline answerer instead.`);
+      configured = OFFLINE;
+    }
     return configured;
   }
   if (!OPENAI_API_KEY && !OPENAI_BASE_URL) {
