@@ -8,7 +8,8 @@
  * split in two halves: the Platt calibration and a raw threshold are fitted on the first
  * half and reported on the second. Prints the constants to paste into relevance-calibration.ts.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { ANSWER_SYSTEM, answerPrompt } from "@/lib/agent/prompts";
@@ -26,7 +27,7 @@ const flags = parseFlags(
   z.object({
     data: z.string().default("../shared/eval/wixqa-dev.jsonl"),
     limit: z.coerce.number().int().min(4).default(24),
-    out: z.string().default(".eval/local-llm-relevance.json"),
+    out: z.string().default("eval-out/local-llm-relevance.json"),
   }),
 );
 
@@ -137,6 +138,7 @@ const result = {
   },
   samples,
 };
+await mkdir(path.dirname(flags.out), { recursive: true });
 await writeFile(flags.out, JSON.stringify(result, null, 2));
 console.log(JSON.stringify({ ...result, samples: undefined }, null, 2));
 process.exit(0);
