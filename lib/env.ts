@@ -36,6 +36,12 @@ const schema = z
     LOCAL_LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
     /** Local LLM calls that may wait behind the running one; beyond that the question goes to a human. */
     LOCAL_LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(100).default(2),
+    /**
+     * Tokens of passages + question the local LLM reads per answer. Prompt evaluation is the
+     * slow part on a CPU (~47 tokens/s on 2 cores): the lowest-ranked passages beyond it are
+     * dropped whole.
+     */
+    LOCAL_LLM_PROMPT_TOKENS: z.coerce.number().int().min(256).max(32_768).default(1_200),
     /** CPU threads for the local LLM; 0 = all cores but one, so requests (cache hits) keep a core. */
     LOCAL_LLM_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */

@@ -44,6 +44,16 @@ describe("judgeWithLocalModel", () => {
     expect(prompt).not.toContain("passage-2-start");
   });
 
+  it("keeps the prompt within LOCAL_LLM_PROMPT_TOKENS even when the context is larger", async () => {
+    // Default 1,200 tokens: two ~400-token passages fit, the third does not.
+    const engine = fakeLocalEngine({ contextTokens: 32_768 });
+    const chunks = [chunk(1, 300), chunk(2, 300), chunk(3, 300)];
+    const { kept } = await judgeWithLocalModel({ engine: async () => engine, calibration: { a: 1, b: 0 } }, "How?", chunks);
+    expect(kept.map((c) => c.id)).toEqual(["c1", "c2"]);
+    expect(engine.calls.yes[0]).toContain("passage-2-end");
+    expect(engine.calls.yes[0]).not.toContain("passage-3-start");
+  });
+
   it("asks nothing when not even the best passage fits", async () => {
     const engine = fakeLocalEngine({ contextTokens: 600 });
     const result = await judgeWithLocalModel({ engine: async () => engine, calibration: { a: 1, b: 0 } }, "How?", [chunk(1, 400)]);

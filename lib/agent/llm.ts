@@ -2,6 +2,7 @@ import "server-only";
 import { generateText, Output, streamText } from "ai";
 import { z } from "zod";
 import { modelTimeoutMs, type ChatModel, type LocalChatModel } from "@/lib/ai/providers";
+import { env } from "@/lib/env";
 import { calibrate, relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import { fitByRank } from "@/lib/ai/local-llm/trim";
 import { isModelBusyError } from "@/lib/ai/local-llm/queue";
@@ -39,8 +40,8 @@ export function escalationReasonOf(error: unknown): EscalationReason {
 }
 
 /**
- * The local model's judgement of the retrieved passages: those that fit its context (the
- * lowest-ranked dropped whole) and the calibrated probability that they contain the
+ * The local model's judgement of the retrieved passages: those that fit its context and
+ * LOCAL_LLM_PROMPT_TOKENS (the lowest-ranked dropped whole) and the calibrated probability that they contain the
  * answer, read from the next-token probability of "Yes" (one prompt evaluation, no
  * generation). The prompt is the answer prompt plus the question, so the generation that
  * follows reuses the evaluated passages.
@@ -52,7 +53,8 @@ export async function judgeWithLocalModel(
 ): Promise<{ kept: RetrievedChunk[]; relevance: number }> {
   const engine = await local.engine();
   const turnsFor = (kept: readonly RetrievedChunk[]) => relevanceTurns(ANSWER_SYSTEM, answerPrompt(question, [...kept]));
-  const kept = fitByRank(chunks, (k) => engine.countPromptTokens(turnsFor(k)), engine.contextTokens - ANSWER_RESERVE_TOKENS);
+  const budget = Math.min(engine.contextTokens - ANSWER_RESERVE_TOKENS, env().LOCAL_LLM_PROMPT_TOKENS);
+  const kept = fitByRank(chunks, (k) => engine.countPromptTokens(turnsFor(k)), budget);
   if (kept.length === 0) return { kept, relevance: 0 };
   const p = await engine.yesProbability(turnsFor(kept), AbortSignal.timeout(modelTimeoutMs()));
   return { kept, relevance: calibrate(p, local.calibration) };
