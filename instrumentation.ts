@@ -2,11 +2,14 @@
  * Next.js calls register() once per server process at start-up. Without Inngest, the
  * jobs queued in the database (ingestion, re-embedding, ...) are run by an in-process
  * runner started here; it resumes whatever an earlier process left queued or running.
+ * A local chat model (CHAT_MODEL=local:…) starts loading here, in the background.
  */
 export async function register(): Promise<void> {
   // The documented form: the Edge bundle drops this branch, and with it the runner's imports.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    if (process.env.NEXT_PHASE === "phase-production-build" || process.env.INNGEST_EVENT_KEY) return;
+    if (process.env.NEXT_PHASE === "phase-production-build") return;
+    if (process.env.CHAT_MODEL?.startsWith("local:")) void import("@/lib/ai/providers").then((m) => m.warmChatModel());
+    if (process.env.INNGEST_EVENT_KEY) return;
     const { ensureLocalJobRunner } = await import("@/lib/jobs/runner");
     ensureLocalJobRunner();
   }

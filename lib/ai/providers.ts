@@ -82,6 +82,16 @@ export function getChatModel(): ChatModelChoice {
   return configured;
 }
 
+/**
+ * Loads a local model at server start instead of on the first visitor's question (seconds
+ * and ~2 GB). A failure is logged here and surfaces again, as an escalation, on use.
+ */
+export async function warmChatModel(): Promise<void> {
+  const choice = getChatModel();
+  if (choice.mode !== "model" || !choice.local) return;
+  await choice.local.engine().catch((error: unknown) => console.error(`[models] ${choice.id} failed to load: ${(error as Error).message}`));
+}
+
 /** Per-call budget for any model call; exceeding it escalates to a human. A CPU-bound local model gets its own. */
 export function modelTimeoutMs(): number {
   const choice = getChatModel();
