@@ -19,7 +19,7 @@ import { relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import { getLocalEngine } from "@/lib/ai/local-llm/runtime";
 import { env } from "@/lib/env";
 import type { RetrievedChunk } from "@/lib/rag/types";
-import { expectedAnswer, seedCacheEntries, syntheticQuestions } from "./lib/cache-seed";
+import { expectedAnswer, seedManyCaches, syntheticQuestions } from "./lib/cache-seed";
 import { runCli } from "./lib/lifecycle";
 import { emitResult, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
@@ -83,8 +83,9 @@ async function main(): Promise<void> {
   const modelPath = localLlmPath(manifest, env().MODELS_DIR);
   if (!existsSync(modelPath)) throw new Error(`${modelPath} is missing: run npm run models:fetch-llm`);
   const tenant = await createRunTenant("bench", { name: "Local LLM bench" });
+  // Tenant index 0 draws its questions with seed 1.
   const questions = syntheticQuestions(50, 1);
-  await seedCacheEntries(tenant.id, 0, questions);
+  await seedManyCaches([{ id: tenant.id, index: 0, entries: questions.length }], { adminUrl: db.adminUrl, log: (m) => console.error(m) });
   const transport = await inProcessTransport();
   for (let i = 0; i < 5; i++) await hit(transport, tenant.widgetKey, questions, i); // warm-up
   const baseline: number[] = [];
