@@ -4,7 +4,7 @@ import { answerOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
 import { citationOf } from "../citations";
 import { emit } from "../context";
-import { generateWithModel } from "../llm";
+import { escalationReasonOf, generateWithModel } from "../llm";
 import { citedNumbers, renumberCitations } from "../prompts";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
@@ -34,6 +34,6 @@ export async function generate(state: AgentStateValue, config: LangGraphRunnable
     return { draft: renumberCitations(text, cited), citations: sources.map(citationOf), model_calls: 1 };
   } catch (error) {
     console.warn("[agent] generation failed, escalating:", (error as Error).message);
-    return { model_calls: 1, escalation_reason: "model_error" };
+    return { model_calls: 1, escalation_reason: escalationReasonOf(error) };
   }
 }
