@@ -1,10 +1,14 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 
 /**
  * Every setting the app reads, validated once. A missing or malformed value fails at
  * start-up with a message naming it, instead of surfacing later as a confusing error.
  */
-const DEV_SECRET = "dev-only-secret-change-me-dev-only-secret";
+/** The public constant earlier versions fell back to: anyone could sign tokens with it. */
+const RETIRED_SECRETS = new Set(["dev-only-secret-change-me-dev-only-secret"]);
+/** Tests only (NODE_ENV=test): every test process must verify what another signed. */
+const TEST_SECRET = "test-only-secret-never-used-outside-vitest-0000";
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional());
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
@@ -20,7 +24,10 @@ const schema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 
     AUTH_MODE: z.enum(["local", "supabase"]).optional(),
-    AUTH_JWT_SECRET: z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").default(DEV_SECRET),
+    AUTH_JWT_SECRET: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").optional(),
+    ),
     NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
     NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,
 
@@ -46,11 +53,19 @@ const schema = z
     EMAIL_FROM: z.string().default("Support <support@localhost>"),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && env.AUTH_JWT_SECRET === DEV_SECRET && authModeOf(env) === "local") {
+    if (env.AUTH_JWT_SECRET && RETIRED_SECRETS.has(env.AUTH_JWT_SECRET)) {
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_JWT_SECRET"],
-        message: "AUTH_JWT_SECRET is the development default; set a random secret of 32+ characters in production",
+        message: "AUTH_JWT_SECRET is the old public development default; set a random secret of 32+ characters",
+      });
+    }
+    // Every app process must verify what another signed, so production never invents one.
+    if (env.NODE_ENV === "production" && !env.AUTH_JWT_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_JWT_SECRET"],
+        message: "AUTH_JWT_SECRET is required in production (32+ random characters, the same in every app process)",
       });
     }
     if (env.AUTH_MODE === "supabase" && (!env.NEXT_PUBLIC_SUPABASE_URL || !env.NEXT_PUBLIC_SUPABASE_ANON_KEY)) {
@@ -70,7 +85,12 @@ const schema = z
   });
 
 type RawEnv = z.infer<typeof schema>;
-export type Env = RawEnv & { AUTH_MODE: "local" | "supabase" };
+export type Env = Omit<RawEnv, "AUTH_JWT_SECRET"> & {
+  AUTH_MODE: "local" | "supabase";
+  AUTH_JWT_SECRET: string;
+  /** True when development made up a secret for this process (tokens die with it). */
+  AUTH_JWT_SECRET_GENERATED: boolean;
+};
 
 function authModeOf(env: Pick<RawEnv, "AUTH_MODE" | "NEXT_PUBLIC_SUPABASE_URL">): "local" | "supabase" {
   return env.AUTH_MODE ?? (env.NEXT_PUBLIC_SUPABASE_URL ? "supabase" : "local");
@@ -89,13 +109,26 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(env)"}: ${issue.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return { ...result.data, AUTH_MODE: authModeOf(result.data) };
+  const data = result.data;
+  const generated = !data.AUTH_JWT_SECRET && data.NODE_ENV === "development";
+  const secret = data.AUTH_JWT_SECRET ?? (generated ? randomBytes(48).toString("base64url") : TEST_SECRET);
+  return { ...data, AUTH_MODE: authModeOf(data), AUTH_JWT_SECRET: secret, AUTH_JWT_SECRET_GENERATED: generated };
 }
 
 let cached: Env | undefined;
 
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    cached = parseEnv(process.env);
+    if (cached.AUTH_JWT_SECRET_GENERATED) {
+      // Kept in the process environment so every bundle of this process signs alike.
+      process.env.AUTH_JWT_SECRET = cached.AUTH_JWT_SECRET;
+      console.warn(
+        "[auth] AUTH_JWT_SECRET is not set: using a random secret for this development process. " +
+          "Sessions and widget tokens end when it restarts; set AUTH_JWT_SECRET to keep them.",
+      );
+    }
+  }
   return cached;
 }
 

@@ -3,6 +3,7 @@ import pg from "pg";
 import type { RequestClaims } from "@/lib/auth/claims";
 import { latestMessageId, listMessages } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
+import { toVisitorMessage } from "./visitor-view";
 import { env } from "@/lib/env";
 
 const CHANNEL = "conversation_events";
@@ -129,7 +130,7 @@ export function conversationEventStream(
       try {
         const fresh = await withTenant(claims, (tx) => listMessages(tx, conversationId, { after: cursor, limit: 100 }));
         for (const message of fresh) {
-          send(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+          send(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(toVisitorMessage(message))}\n\n`);
           cursor = message.id;
           lastWrite = Date.now();
         }

@@ -7,7 +7,7 @@ import { POST as sessionRoute } from "@/app/chat/session/route";
 import { POST as streamRoute } from "@/app/chat/stream/route";
 import { GET as ticketsRoute } from "@/app/admin/tickets/route";
 import type { AgentGraph } from "@/lib/agent/graph";
-import { signClaims } from "@/lib/auth/jwt";
+import { signClaims, tokenKey } from "@/lib/auth/jwt";
 import { chatStreamResponse } from "@/lib/chat/stream";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
@@ -65,7 +65,7 @@ describe("bad input is refused with a reason and writes nothing", () => {
       .setAudience("widget")
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(env().AUTH_JWT_SECRET));
+      .sign(tokenKey("widget"));
     await expectError(await streamRoute(jsonRequest("/chat/stream", { token: expired, message: "hi" })), 401, /expired/);
 
     const staffToken = await signClaims(tenant.owner, "staff");

@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffClaims } from "@/lib/auth/claims";
-import { signClaims, verifyClaims } from "@/lib/auth/jwt";
+import { signClaims, tokenKey, verifyClaims } from "@/lib/auth/jwt";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { requireStaff } from "@/lib/auth/session";
 import { withStaff } from "@/lib/auth/with-staff";
@@ -67,7 +67,7 @@ describe("staff authentication", () => {
       .setAudience("staff")
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(env().AUTH_JWT_SECRET));
+      .sign(tokenKey("staff"));
     const { status, body } = await statusOf(expired);
     expect(status).toBe(401);
     expect(body.error.message).toMatch(/expired/i);
@@ -76,6 +76,35 @@ describe("staff authentication", () => {
   it("rejects a widget token used as a staff token", async () => {
     const widget = await signClaims(a.visitor(), "widget");
     expect((await statusOf(widget)).status).toBe(401);
+  });
+
+  it("signs staff and widget tokens with separate keys: the widget key cannot mint a staff session", async () => {
+    expect(Buffer.from(tokenKey("staff")).equals(Buffer.from(tokenKey("widget")))).toBe(false);
+    // Everything a staff token needs, audience included, signed with the visitors' key.
+    const minted = await new SignJWT({ role: "authenticated", app_metadata: a.owner.app_metadata })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(a.owner.sub!)
+      .setIssuer("support-platform")
+      .setAudience("staff")
+      .setExpirationTime("1h")
+      .sign(tokenKey("widget"));
+    expect((await statusOf(minted)).status).toBe(401);
+    // Nor does the raw secret (the key before per-audience keys) sign anything valid.
+    const raw = await new SignJWT({ role: "authenticated", app_metadata: a.owner.app_metadata })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(a.owner.sub!)
+      .setIssuer("support-platform")
+      .setAudience("staff")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(env().AUTH_JWT_SECRET));
+    expect((await statusOf(raw)).status).toBe(401);
+    const staffAsWidget = await new SignJWT({ role: "anon", app_metadata: { tenant_id: a.id, conversation_id: a.visitor().app_metadata.conversation_id } })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("support-platform")
+      .setAudience("widget")
+      .setExpirationTime("1h")
+      .sign(tokenKey("staff"));
+    await expect(verifyClaims(staffAsWidget, "widget")).rejects.toMatchObject({ status: 401 });
   });
 
   it("rejects a token claiming another tenant than the member's own", async () => {
