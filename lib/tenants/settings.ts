@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { cacheSettingsFor } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
@@ -13,7 +14,7 @@ const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like
 /** What a staff member may change; every field optional (a patch). */
 export const settingsPatchSchema = z
   .object({
-    name: z.string().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
+    name: text().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
     confidenceThreshold: z.number().min(0, "The confidence threshold must be between 0 and 1.").max(1, "The confidence threshold must be between 0 and 1."),
     /** null goes back to the embedding model's calibrated default. */
     cacheSimilarityThreshold: z
@@ -29,8 +30,8 @@ export const settingsPatchSchema = z
     branding: z
       .object({
         color: hexColor,
-        name: z.string().trim().min(1, "The widget needs a title.").max(80, "The widget title is too long (80 characters at most)."),
-        greeting: z.string().trim().max(300, "The greeting is too long (300 characters at most)."),
+        name: text().trim().min(1, "The widget needs a title.").max(80, "The widget title is too long (80 characters at most)."),
+        greeting: text().trim().max(300, "The greeting is too long (300 characters at most)."),
       })
       .partial(),
   })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { withStaff } from "@/lib/auth/with-staff";
 import type { StaffSession } from "@/lib/auth/session";
 import { withTenant } from "@/lib/db/tenant";
@@ -14,7 +15,7 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const urlBody = z.object({ url: z.string().trim().max(2048) });
+const urlBody = z.object({ url: text().trim().max(2048) });
 
 /** The tenant's knowledge sources with status, progress and error. */
 export const GET = withStaff(async (request, { staff }) => {

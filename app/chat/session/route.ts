@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { startWidgetSession } from "@/lib/chat/session";
 import { errorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 
 const sessionSchema = z.object({
-  widgetKey: z.string().trim().min(1, "widgetKey is required").max(200),
-  token: z.string().max(4_000).nullish(),
+  widgetKey: text().trim().min(1, "widgetKey is required").max(200),
+  token: text().max(4_000).nullish(),
 });
 
 /** Starts (or resumes) a widget conversation for a tenant's public widget key. */
