@@ -28,6 +28,8 @@ const schema = z
       (v) => (v === "" ? undefined : v),
       z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").optional(),
     ),
+    /** argon2 hashes one process computes at once (sign-ins beyond queue, then 429). */
+    AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
     NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,
 

@@ -69,3 +69,16 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   }
   return parsed.data;
 }
+
+/**
+ * The caller's address for per-address limits: the right-most X-Forwarded-For entry, the
+ * one the nearest proxy (Vercel, nginx, or Next itself when nothing is in front) wrote;
+ * entries to its left are whatever the client claimed. Without a proxy in front, a
+ * client can choose this value, which is why every per-address limit has a per-account,
+ * per-conversation or per-tenant companion.
+ */
+export function clientAddress(headers: Headers): string {
+  const forwarded = headers.get("x-forwarded-for")?.split(",").map((s) => s.trim()).filter(Boolean);
+  const address = forwarded?.at(-1) ?? headers.get("x-real-ip")?.trim();
+  return address && !hasControlCharacters(address) ? address.slice(0, 64) : "unknown";
+}

@@ -1,13 +1,13 @@
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { AppError, errorResponse } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
+import { clientAddress, parseJsonBody } from "@/lib/http";
 import { signInSchema } from "./schema";
 
 /** Programmatic sign-in: sets the session cookie and returns the bearer token too. */
 export async function POST(request: Request) {
   try {
     const { email, password } = await parseJsonBody(request, signInSchema);
-    const { token } = await signInWithPassword(email, password);
+    const { token } = await signInWithPassword(email, password, { ip: clientAddress(request.headers) });
     if (!token) throw new AppError("unauthorized", "Sign-in failed.");
     return Response.json({ token });
   } catch (error) {
