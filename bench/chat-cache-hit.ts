@@ -15,6 +15,7 @@ import { runCli } from "./lib/lifecycle";
 import { askStream, openSession, runClosedLoop } from "./lib/load";
 import { buildFlag, emitResult, latencyHistogram, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 import { ensureProductionBuild, startProductionServer } from "./lib/server";
 import { createRunTenant } from "./lib/tenants";
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   console.error(`Seeding ${args.tenants} × ${entries} cache entries (${db.kind})…`);
   const seeded = await seedManyCaches(tenants, entries, { adminUrl: db.adminUrl, concurrency: db.kind === "postgres" ? 4 : 1, log: (m) => console.error(m) });
 
-  const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
+  const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", ...NO_CHAT_LIMITS });
   const random = seededRandom(7);
   const clients = [];
   for (let c = 0; c < args.clients; c++) {

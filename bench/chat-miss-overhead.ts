@@ -9,6 +9,7 @@
  */
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const WARMUP = 20;
@@ -35,6 +36,7 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   // One conversation asks hundreds of questions here: measure the path, not the limiter.
   process.env.CHAT_RATE_LIMIT_PER_MINUTE = "0";
+  Object.assign(process.env, NO_CHAT_LIMITS);
   const { default: setupDatabase } = await import("../tests/support/global-setup");
   const teardown = await setupDatabase();
   const { POST: chatStream } = await import("../app/chat/stream/route");

@@ -40,6 +40,19 @@ const schema = z
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+    // Abuse and cost limits (0 turns one off). Counted in PostgreSQL, or Upstash Redis with
+    // RATE_LIMIT_ADAPTER=upstash: shared by every app process.
+    CHAT_QUESTIONS_PER_MINUTE_PER_IP: z.coerce.number().int().min(0).default(60),
+    CHAT_QUESTIONS_PER_MINUTE_PER_TENANT: z.coerce.number().int().min(0).default(600),
+    CHAT_SESSIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(0).default(60),
+    CHAT_SESSIONS_PER_HOUR_PER_TENANT: z.coerce.number().int().min(0).default(5_000),
+    /** Live event streams (SSE) one conversation may hold open at once. */
+    CHAT_LIVE_STREAMS_PER_CONVERSATION: z.coerce.number().int().min(1).max(100).default(3),
+    /** Ceiling on model calls per tenant per 30 days (0 = none); a tenant may set a lower one. */
+    TENANT_MODEL_CALLS_PER_MONTH: z.coerce.number().int().min(0).default(0),
+    RATE_LIMIT_ADAPTER: z.enum(["postgres", "upstash"]).default("postgres"),
+    UPSTASH_REDIS_REST_URL: optionalUrl,
+    UPSTASH_REDIS_REST_TOKEN: optionalString,
 
     CACHE_ADAPTER: z.enum(["pgvector", "upstash"]).default("pgvector"),
     UPSTASH_VECTOR_REST_URL: optionalUrl,
@@ -75,6 +88,13 @@ const schema = z
         code: "custom",
         path: ["NEXT_PUBLIC_SUPABASE_URL"],
         message: "AUTH_MODE=supabase needs NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_ANON_KEY",
+      });
+    }
+    if (env.RATE_LIMIT_ADAPTER === "upstash" && (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_URL"],
+        message: "RATE_LIMIT_ADAPTER=upstash needs UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN",
       });
     }
     if (env.CACHE_ADAPTER === "upstash" && (!env.UPSTASH_VECTOR_REST_URL || !env.UPSTASH_VECTOR_REST_TOKEN)) {

@@ -14,6 +14,7 @@ export type EscalationReason =
   | "no_relevant_context"
   | "model_error"
   | "retrieval_error"
+  | "budget_exhausted"
   | "unexpected_error";
 
 /** What a human sends back through `Command({ resume })`. */

@@ -2,8 +2,9 @@ import "server-only";
 import { checkCacheIn, type CacheCheck } from "@/lib/agent/nodes/cache-check";
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
 import { withTenant, type Tx } from "@/lib/db/tenant";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { enforceLimits } from "@/lib/limits";
+import { questionRules } from "@/lib/limits/chat-rules";
 import { getConversation } from "./conversations";
 import { insertMessage } from "./messages";
 import type { VisitorSession } from "./token";
@@ -13,7 +14,6 @@ export const MAX_MESSAGE_LENGTH = 4_000;
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
   const conversation = await getConversation(tx, visitor.conversationId);
   if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
-  await enforceRateLimit(tx, visitor.conversationId);
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
@@ -24,30 +24,20 @@ async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string)
 }
 
 /**
- * A conversation may ask CHAT_RATE_LIMIT_PER_MINUTE questions a minute. Counted from the
- * stored messages, so the limit holds across app processes with no shared memory; a
- * refused question is not stored, and the widget offers to send it again.
+ * The question limits (per conversation, per client address, per tenant), consumed
+ * atomically in the shared store before anything is stored: a refused question is
+ * neither stored nor counted, and the widget offers to send it again.
  */
-async function enforceRateLimit(tx: Tx, conversationId: string): Promise<void> {
-  const limit = env().CHAT_RATE_LIMIT_PER_MINUTE;
-  if (limit === 0) return;
-  const { rows } = await tx.query<{ recent: number }>(
-    `select count(*)::int as recent from (
-       select 1 from public.messages
-        where conversation_id = $1 and sender_type = 'user' and created_at > now() - interval '1 minute'
-        limit $2) m`,
-    [conversationId, limit],
-  );
-  if (rows[0].recent >= limit) {
-    throw new AppError("rate_limited", "You are sending messages too quickly. Please wait a minute and try again.");
-  }
+function enforceQuestionLimits(visitor: VisitorSession, ip: string): Promise<void> {
+  return enforceLimits(questionRules({ tenantId: visitor.tenantId, conversationId: visitor.conversationId, ip }));
 }
 
 /**
  * Stores the visitor's question before anything else happens, so it is never lost
  * whatever fails afterwards. Returns what the agent needs to answer it.
  */
-export async function storeQuestion(visitor: VisitorSession, question: string) {
+export async function storeQuestion(visitor: VisitorSession, question: string, client: { ip: string } = { ip: "unknown" }) {
+  await enforceQuestionLimits(visitor, client.ip);
   return withTenant(visitor.claims, (tx) => insertQuestion(tx, visitor, question));
 }
 
@@ -78,7 +68,8 @@ async function checkCacheAfterQuestion(tx: Tx, visitor: VisitorSession, question
  * hit's answer is committed together with its question. A remote embedding is never
  * awaited before the question is safe: the agent checks the cache once it arrives.
  */
-export async function askQuestion(visitor: VisitorSession, question: string) {
+export async function askQuestion(visitor: VisitorSession, question: string, client: { ip: string } = { ip: "unknown" }) {
+  await enforceQuestionLimits(visitor, client.ip);
   const embedding = embedQuestion(question);
   const ready = await readyNow(embedding);
   return withTenant(visitor.claims, async (tx) => {

@@ -202,10 +202,14 @@ describe("catalog", () => {
     const reviewed = [
       "app.assign_ticket_number",
       "app.begin_sign_in",
+      "app.close_live_stream",
+      "app.consume_rate_limits",
       "app.create_local_credentials",
       "app.finish_sign_in",
       "app.local_credentials",
+      "app.open_live_stream",
       "app.record_cache_hit",
+      "app.renew_live_stream",
       "app.tenant_by_widget_key",
       "public.custom_access_token_hook",
     ];
@@ -405,8 +409,17 @@ function insertSql(table: string, row: Record<string, unknown>): string {
 const POLICY_HELPERS = ["app.conversation_id", "app.current_tenant_id", "app.is_tenant_admin", "app.staff_role"];
 const CLAIMS = ["auth.jwt", "auth.role", "auth.uid"];
 const EXECUTABLE: Record<string, string[]> = {
-  anon: [...POLICY_HELPERS, "app.record_cache_hit", "app.tenant_by_widget_key", ...CLAIMS].sort(),
-  authenticated: [...POLICY_HELPERS, "app.create_local_credentials", "app.record_cache_hit", ...CLAIMS].sort(),
+  anon: [
+    ...POLICY_HELPERS,
+    "app.close_live_stream",
+    "app.consume_rate_limits",
+    "app.open_live_stream",
+    "app.record_cache_hit",
+    "app.renew_live_stream",
+    "app.tenant_by_widget_key",
+    ...CLAIMS,
+  ].sort(),
+  authenticated: [...POLICY_HELPERS, "app.consume_rate_limits", "app.create_local_credentials", "app.record_cache_hit", ...CLAIMS].sort(),
   app_worker: [...POLICY_HELPERS, ...CLAIMS].sort(),
   app_auth: [...POLICY_HELPERS, "app.begin_sign_in", "app.finish_sign_in", "app.local_credentials", ...CLAIMS].sort(),
 };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { text } from "@/lib/text";
 import { startWidgetSession } from "@/lib/chat/session";
 import { errorResponse } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
+import { clientAddress, parseJsonBody } from "@/lib/http";
 
 const sessionSchema = z.object({
   widgetKey: text().trim().min(1, "widgetKey is required").max(200),
@@ -13,7 +13,10 @@ const sessionSchema = z.object({
 export async function POST(request: Request) {
   try {
     const { widgetKey, token } = await parseJsonBody(request, sessionSchema, 8 * 1024);
-    const session = await startWidgetSession(widgetKey, token);
+    const session = await startWidgetSession(widgetKey, token, {
+      ip: clientAddress(request.headers),
+      origin: request.headers.get("origin"),
+    });
     return Response.json(session, { status: session.resumed ? 200 : 201 });
   } catch (error) {
     return errorResponse(error);

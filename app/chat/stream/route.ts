@@ -2,7 +2,7 @@ import { askQuestion } from "@/lib/chat/ask";
 import { chatStreamResponse } from "@/lib/chat/stream";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
+import { clientAddress, parseJsonBody } from "@/lib/http";
 import { chatStreamSchema } from "./schema";
 
 function bearer(request: Request): string | undefined {
@@ -19,7 +19,7 @@ export async function POST(request: Request) {
   try {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
-    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message);
+    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message, { ip: clientAddress(request.headers) });
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,

@@ -2,14 +2,18 @@ import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { gradeOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
+import { MODEL_CALLS_PER_ANSWER } from "@/lib/analytics/overview";
+import { reserveModelCalls } from "@/lib/limits/model-budget";
+import { claimsOf } from "../context";
 import { gradeWithModel } from "../llm";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
  * grade: keeps only the chunks that help answer the question (the model judges them;
- * offline, retrieval evidence does). Nothing relevant, or a model failure, escalates.
+ * offline, retrieval evidence does). Nothing relevant, a model failure or a spent model
+ * budget escalates.
  */
-export async function grade(state: AgentStateValue, _config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+export async function grade(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const choice = getChatModel();
   if (state.retrieved.length === 0) return { relevant: [], escalation_reason: "no_relevant_context" };
   if (choice.mode === "offline") {
@@ -17,6 +21,11 @@ export async function grade(state: AgentStateValue, _config: LangGraphRunnableCo
       .filter((g) => g.relevant)
       .map((g) => g.chunk);
     return { relevant, offline: true, escalation_reason: relevant.length ? null : "no_relevant_context" };
+  }
+  // The answer's model calls are reserved up front: a spent budget sends the question to
+  // the tenant's team (the cache still answers what it knows, before this node).
+  if (!(await reserveModelCalls(claimsOf(config), MODEL_CALLS_PER_ANSWER))) {
+    return { relevant: [], escalation_reason: "budget_exhausted" };
   }
   try {
     const { relevant: verdicts, calls } = await gradeWithModel(choice.model, state.question, state.retrieved);

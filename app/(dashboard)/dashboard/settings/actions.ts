@@ -26,7 +26,10 @@ function number(form: FormData, name: string, label: string): number | undefined
 
 function settingsPatchFrom(form: FormData): SettingsPatch {
   const similarity = number(form, "cacheSimilarityThreshold", "Cache similarity threshold");
+  const budget = number(form, "modelCallBudgetMonthly", "Model budget");
   return {
+    allowedOrigins: text(form, "allowedOrigins").split(/\s+/).filter(Boolean),
+    modelCallBudgetMonthly: budget ?? null,
     name: text(form, "name"),
     confidenceThreshold: number(form, "confidenceThreshold", "Confidence threshold"),
     cacheSimilarityThreshold: similarity ?? null,
