@@ -38,7 +38,7 @@ export const POST = withStaff(async (request, { staff }) => {
   else throw new AppError("unsupported_media_type", 'Send files as multipart/form-data, or JSON {"url": "https://..."}.');
   const documents = added.map(({ source, queued }) => ({ ...source, queued }));
   return Response.json({ documents }, { status: added.some((a) => a.queued) ? 202 : 200 });
-});
+}, { multipart: true });
 
 async function addFiles(request: Request, staff: StaffSession): Promise<AddedSource[]> {
   const uploads = await readUploads(request);
