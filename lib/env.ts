@@ -28,6 +28,8 @@ const schema = z
       (v) => (v === "" ? undefined : v),
       z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").optional(),
     ),
+    /** A widget conversation token is renewed on return, but never beyond this many days from the first. */
+    WIDGET_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
     /** argon2 hashes one process computes at once (sign-ins beyond queue, then 429). */
     AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     NEXT_PUBLIC_SUPABASE_URL: optionalUrl,

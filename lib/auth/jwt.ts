@@ -8,8 +8,9 @@ import { AppError } from "@/lib/errors";
 const ISSUER = "support-platform";
 export type TokenAudience = "staff" | "widget";
 
-/** Staff sessions are short; a widget token is renewed on return, up to an absolute limit (lib/chat/session.ts). */
-const TTL: Record<TokenAudience, string> = { staff: "12h", widget: "30d" };
+export const STAFF_SESSION_SECONDS = 12 * 3600;
+/** Staff sessions are short; a widget token is renewed on return, up to an absolute limit (lib/chat/token.ts). */
+const TTL: Record<TokenAudience, number> = { staff: STAFF_SESSION_SECONDS, widget: 30 * 24 * 3600 };
 
 const keys = new Map<string, Uint8Array>();
 
@@ -41,7 +42,7 @@ export async function signClaims(
     .setIssuer(ISSUER)
     .setAudience(audience)
     .setIssuedAt()
-    .setExpirationTime(TTL[audience]);
+    .setExpirationTime(Math.floor(Date.now() / 1000) + TTL[audience]);
   if (sub) jwt.setSubject(sub);
   if (extra.jti) jwt.setJti(extra.jti);
   return jwt.sign(tokenKey(audience));

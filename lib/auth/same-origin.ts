@@ -24,6 +24,7 @@ export function assertSameOriginWrite(request: Request, options: { multipart?: b
   throw new AppError("unsupported_media_type", `Send ${options.multipart ? "JSON or multipart/form-data" : "JSON"} (Content-Type: application/json).`);
 }
 
-export function hasBearerToken(request: Request): boolean {
-  return /^Bearer\s+\S/i.test(request.headers.get("authorization") ?? "");
+/** Whether the caller relies on ambient credentials (cookies) rather than a bearer token. */
+export function usesCookieAuth(request: Request): boolean {
+  return !/^Bearer\s+\S/i.test(request.headers.get("authorization") ?? "") && Boolean(request.headers.get("cookie"));
 }

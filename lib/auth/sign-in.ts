@@ -1,9 +1,10 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { staffClaims, type RequestClaims, type StaffRole } from "@/lib/auth/claims";
-import { signClaims } from "@/lib/auth/jwt";
+import { STAFF_SESSION_SECONDS } from "@/lib/auth/jwt";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { SESSION_COOKIE } from "@/lib/auth/session";
+import { readStaffClaims, SESSION_COOKIE } from "@/lib/auth/session";
+import { issueStaffToken, revokeStaffSession } from "@/lib/auth/staff-session";
 import { createSupabaseServerClient } from "@/lib/auth/supabase";
 import { withSignInRole } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
@@ -27,13 +28,13 @@ export async function signInWithPassword(email: string, password: string, client
       if (error || !data.session) throw new AppError("unauthorized", INVALID);
       return { token: data.session.access_token };
     }
-    const token = await signClaims(await verifyLocalCredentials(email, password), "staff");
+    const token = await issueStaffToken(await verifyLocalCredentials(email, password));
     (await cookies()).set(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: "lax",
       secure: env().APP_URL.startsWith("https://"),
       path: "/",
-      maxAge: 12 * 60 * 60,
+      maxAge: STAFF_SESSION_SECONDS,
     });
     return { token };
   });
@@ -89,11 +90,19 @@ export async function verifyLocalCredentials(email: string, password: string): P
   return staffClaims({ userId: credential.user_id, tenantId: credential.tenant_id, role: credential.role, email: credential.email });
 }
 
+/** Ends the caller's self-hosted session (the bearer token's, else the cookie's). */
+export async function endStaffSession(request?: Request): Promise<void> {
+  const current = await readStaffClaims(request).catch(() => null);
+  if (current?.sessionId) await revokeStaffSession(current.claims, current.sessionId);
+}
+
+/** Signs out (Control Center form): the session ends and the cookie goes. */
 export async function signOut(): Promise<void> {
   if (env().AUTH_MODE === "supabase") {
     const supabase = await createSupabaseServerClient();
     await supabase.auth.signOut();
     return;
   }
+  await endStaffSession();
   (await cookies()).delete(SESSION_COOKIE);
 }

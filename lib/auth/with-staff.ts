@@ -1,6 +1,6 @@
 import "server-only";
 import type { StaffRole } from "@/lib/auth/claims";
-import { assertSameOriginWrite, hasBearerToken } from "@/lib/auth/same-origin";
+import { assertSameOriginWrite, usesCookieAuth } from "@/lib/auth/same-origin";
 import { requireStaff, type StaffSession } from "@/lib/auth/session";
 import { errorResponse } from "@/lib/errors";
 
@@ -16,7 +16,7 @@ export function withStaff<P = Record<string, string>>(
 ) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      if (!hasBearerToken(request)) assertSameOriginWrite(request, { multipart: options.multipart });
+      if (usesCookieAuth(request)) assertSameOriginWrite(request, { multipart: options.multipart });
       const staff = await requireStaff(request, options.roles);
       return await handler(request, { staff, params: await context.params });
     } catch (error) {

@@ -56,8 +56,10 @@ async function resumableConversation(token: string, tenantId: string): Promise<{
     const visitor = await readConversationToken(token);
     if (visitor.tenantId !== tenantId) return null;
     const conversation = await withTenant(visitor.claims, (tx) => getConversation(tx, visitor.conversationId));
-    // A fresh token extends the returning visitor's session.
-    return conversation ? { token: await issueConversationToken(tenantId, conversation.id), conversationId: conversation.id } : null;
+    // A fresh token extends the returning visitor's session, up to its absolute limit.
+    return conversation
+      ? { token: await issueConversationToken(tenantId, conversation.id, visitor.sessionStartedAt), conversationId: conversation.id }
+      : null;
   } catch (error) {
     if (isAppError(error) && error.status === 401) return null;
     throw error;

@@ -4,7 +4,7 @@ import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
 import { DELETE as deleteDocumentRoute } from "@/app/api/documents/[id]/route";
 import { POST as documentsRoute } from "@/app/api/documents/route";
 import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
-import { signClaims } from "@/lib/auth/jwt";
+import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
@@ -19,7 +19,7 @@ const appOrigin = () => new URL(env().APP_URL).origin;
 
 beforeAll(async () => {
   tenant = await createTestTenant("headers");
-  cookie = `sp_session=${await signClaims(tenant.owner, "staff")}`;
+  cookie = `sp_session=${await issueStaffToken(tenant.owner)}`;
 });
 afterAll(() => closePool());
 
@@ -84,7 +84,7 @@ describe("cookie-authenticated writes", () => {
   };
   const id = crypto.randomUUID();
 
-  it("refuses another origin, or a missing one, with 403", async () => {
+  it("refuses another origin, or a missing one, with 403 (without credentials: 401)", async () => {
     const foreign = await resolveRoute(
       cookieRequest(`/admin/tickets/${id}/resolve`, { origin: "https://evil.example", type: "application/json", body: '{"answer":"x"}' }),
       routeParams({ id }),
@@ -93,6 +93,8 @@ describe("cookie-authenticated writes", () => {
     expect((await foreign.json()).error.message).toMatch(/Cross-site/);
     const none = await deleteDocumentRoute(cookieRequest(`/api/documents/${id}`, { method: "DELETE", origin: null }), routeParams({ id }));
     expect(none.status).toBe(403);
+    const anonymous = await deleteDocumentRoute(new Request(`http://localhost/api/documents/${id}`, { method: "DELETE" }), routeParams({ id }));
+    expect(anonymous.status).toBe(401);
   });
 
   it("requires JSON (or an upload's multipart) from the app's own origin", async () => {
@@ -113,7 +115,7 @@ describe("cookie-authenticated writes", () => {
     const bearer = await resolveRoute(
       new Request(`http://localhost/admin/tickets/${id}/resolve`, {
         method: "POST",
-        headers: { authorization: `Bearer ${await signClaims(tenant.owner, "staff")}`, "content-type": "application/json" },
+        headers: { authorization: `Bearer ${await issueStaffToken(tenant.owner)}`, "content-type": "application/json" },
         body: '{"answer":"x"}',
       }),
       routeParams({ id }),
