@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import type { RequestClaims, StaffRole } from "@/lib/auth/claims";
 import { parseClaims, verifyToken } from "@/lib/auth/jwt";
-import { createSupabaseServerClient } from "@/lib/auth/supabase";
+import { createSupabaseServerClient, createSupabaseTokenClient } from "@/lib/auth/supabase";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -33,9 +33,10 @@ function bearerToken(request?: Request): string | null {
 export async function readStaffClaims(request?: Request): Promise<{ claims: RequestClaims; sessionId: string | null } | null> {
   const bearer = bearerToken(request);
   if (env().AUTH_MODE === "supabase") {
-    const supabase = await createSupabaseServerClient();
     // getClaims() verifies the JWT signature (against the project's keys); getSession() would not.
-    const { data, error } = bearer ? await supabase.auth.getClaims(bearer) : await supabase.auth.getClaims();
+    const { data, error } = bearer
+      ? await createSupabaseTokenClient().auth.getClaims(bearer)
+      : await (await createSupabaseServerClient()).auth.getClaims();
     if (error || !data?.claims) return null;
     return { claims: parseClaims(data.claims as unknown as Record<string, unknown>), sessionId: null };
   }

@@ -5,7 +5,7 @@ import { STAFF_SESSION_SECONDS } from "@/lib/auth/jwt";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { readStaffClaims, SESSION_COOKIE } from "@/lib/auth/session";
 import { issueStaffToken, revokeStaffSession } from "@/lib/auth/staff-session";
-import { createSupabaseServerClient } from "@/lib/auth/supabase";
+import { createSupabaseServerClient, createSupabaseTokenClient } from "@/lib/auth/supabase";
 import { withSignInRole } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
@@ -20,13 +20,18 @@ let dummyHash: Promise<string> | undefined;
  * Auth. The same message for an unknown address and a wrong password, and a hash check
  * either way, so neither the answer nor its timing tells which addresses exist.
  */
-export async function signInWithPassword(email: string, password: string, client: { ip: string }): Promise<{ token: string | null }> {
+export async function signInWithPassword(
+  email: string,
+  password: string,
+  client: { ip: string; tokensOnly?: boolean },
+): Promise<{ token: string | null; refreshToken?: string }> {
   return throttledSignIn(email, client.ip, async () => {
     if (env().AUTH_MODE === "supabase") {
-      const supabase = await createSupabaseServerClient();
+      // The Control Center keeps the session in cookies; an API client (tokensOnly) gets the tokens.
+      const supabase = client.tokensOnly ? createSupabaseTokenClient() : await createSupabaseServerClient();
       const { data, error } = await supabase.auth.signInWithPassword({ email, password });
       if (error || !data.session) throw new AppError("unauthorized", INVALID);
-      return { token: data.session.access_token };
+      return { token: data.session.access_token, refreshToken: data.session.refresh_token };
     }
     const token = await issueStaffToken(await verifyLocalCredentials(email, password));
     (await cookies()).set(SESSION_COOKIE, token, {
