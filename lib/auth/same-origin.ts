@@ -18,7 +18,8 @@ export function assertSameOriginWrite(request: Request, options: { multipart?: b
     throw new AppError("forbidden", "Cross-site requests are refused: use the Control Center, or send a bearer token.");
   }
   const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  const hasBody = request.body !== null && request.headers.get("content-length") !== "0";
+  const declared = request.headers.get("content-length");
+  const hasBody = declared !== null ? Number(declared) > 0 : request.headers.has("transfer-encoding");
   if (request.method.toUpperCase() === "DELETE" && !hasBody) return;
   if (type === "application/json" || (options.multipart && type === "multipart/form-data")) return;
   throw new AppError("unsupported_media_type", `Send ${options.multipart ? "JSON or multipart/form-data" : "JSON"} (Content-Type: application/json).`);

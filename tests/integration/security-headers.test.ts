@@ -109,6 +109,15 @@ describe("cookie-authenticated writes", () => {
     expect(textUpload.status).toBe(415);
     const deleted = await deleteDocumentRoute(cookieRequest(`/api/documents/${id}`, { method: "DELETE" }), routeParams({ id }));
     expect(deleted.status).toBe(404);
+    // As a browser's fetch sends it: an empty body stream, no Content-Length, no type.
+    const browserDelete = new Request(`http://localhost/api/documents/${id}`, {
+      method: "DELETE",
+      headers: { cookie, origin: appOrigin() },
+      body: new ReadableStream({ start: (c) => c.close() }),
+      duplex: "half",
+    } as RequestInit);
+    browserDelete.headers.delete("content-type");
+    expect((await deleteDocumentRoute(browserDelete, routeParams({ id }))).status).toBe(404);
   });
 
   it("leaves bearer-token callers alone, and refuses a cross-site sign-in (login CSRF)", async () => {
