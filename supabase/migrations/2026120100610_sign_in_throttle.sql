@@ -75,13 +75,26 @@ begin
     delete from app.sign_in_failures where scope = 'account' and key = lower(p_email);
     update app.sign_in_failures set failures = greatest(failures - 1, 0) where scope = 'ip' and key = p_ip;
   end if;
+  -- Refused (throttled) attempts cost nothing to send, so they are audited at most once a
+  -- minute per account: a flood cannot fill the audit log. The lock makes concurrent
+  -- refusals of one account take turns at that check.
+  if p_reason = 'throttled' then
+    perform pg_advisory_xact_lock(hashtextextended('sign-in-audit:' || lower(p_email), 0));
+  end if;
   insert into public.audit_log (tenant_id, actor_id, action, target_type, target_id, details)
   select m.tenant_id,
          case when p_succeeded then m.id end,
-         case when p_succeeded then 'auth.signed_in' else 'auth.sign_in_failed' end,
+         case when p_succeeded then 'auth.signed_in'
+              when p_reason = 'throttled' then 'auth.sign_in_throttled'
+              else 'auth.sign_in_failed' end,
          'user', m.id::text,
          jsonb_strip_nulls(jsonb_build_object('ip', p_ip, 'reason', p_reason))
-  from public.users m where lower(m.email) = lower(p_email);
+  from public.users m
+  where lower(m.email) = lower(p_email)
+    and (p_reason is distinct from 'throttled' or not exists (
+      select 1 from public.audit_log l
+      where l.tenant_id = m.tenant_id and l.target_id = m.id::text and l.action = 'auth.sign_in_throttled'
+        and l.created_at > now() - interval '1 minute'));
 end
 $$;
 
