@@ -29,6 +29,7 @@ interface BenchSpec {
 const BENCHES: BenchSpec[] = [
   { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--duration", "15", "--warmup", "3"] } },
   { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", quick: { env: { BENCH_ITERATIONS: "100" } } },
+  { name: "rate-limits", file: "bench/rate-limits.ts", quick: { env: { BENCH_ITERATIONS: "200" } } },
   { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },
   { name: "ingest", file: "bench/ingest.ts", quick: {} },
   { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: {} },
