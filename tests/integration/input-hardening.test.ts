@@ -133,6 +133,11 @@ describe("control characters in text answer 422, never 500", () => {
     await expect422(await resolveRoute(jsonRequest(`/admin/tickets/${id}/resolve`, { answer: `ok${NUL}` }, staff), routeParams({ id })));
     await expect422(await documentsRoute(jsonRequest("/api/documents", { url: `https://example.com/${NUL}` }, staff), routeParams({})));
     await expect(withTenant(tenant.owner, (tx) => updateTenantSettings(tx, { name: `Acme${NUL}` }))).rejects.toMatchObject({ status: 422 });
+    const form = new FormData();
+    form.append("file", new File(["hello"], `notes${NUL}.txt`, { type: "text/plain" }));
+    await expect422(
+      await documentsRoute(new Request("http://localhost/api/documents", { method: "POST", headers: staff, body: form }), routeParams({})),
+    );
     await expect(
       withTenant(tenant.owner, (tx) => inviteStaff(tx, { email: "new@example.com", password: "long enough password", role: "agent", displayName: `N${NUL}` })),
     ).rejects.toMatchObject({ status: 422 });
