@@ -34,6 +34,7 @@ const BENCHES: BenchSpec[] = [
   { name: "ingest", file: "bench/ingest.ts", quick: {} },
   { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: {} },
   { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: { args: ["--duration", "40", "--warmup", "10"] } },
+  { name: "ingest-isolation", file: "bench/ingest-isolation.ts", http: true, quick: { args: ["--pages", "2000", "--baseline", "5"] } },
 ];
 
 const USAGE = `Usage: npm run bench -- [options]
