@@ -55,6 +55,8 @@ const schema = z
     RATE_LIMIT_ADAPTER: z.enum(["postgres", "upstash"]).default("postgres"),
     UPSTASH_REDIS_REST_URL: optionalUrl,
     UPSTASH_REDIS_REST_TOKEN: optionalString,
+    /** 1: the chat reports where its time went (Server-Timing header, answer metadata); for benchmarks. */
+    CHAT_SERVER_TIMING: z.enum(["0", "1"]).default("0"),
 
     CACHE_ADAPTER: z.enum(["pgvector", "upstash"]).default("pgvector"),
     UPSTASH_VECTOR_REST_URL: optionalUrl,

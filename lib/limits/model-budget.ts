@@ -6,6 +6,8 @@ import { getTenantSettings } from "@/lib/tenants/settings";
 import { getRateLimiter } from "./index";
 
 const THIRTY_DAYS = 30 * 24 * 3600;
+/** What one answer reserves: grade, generate and assess_confidence call the model once each. */
+export const ANSWER_MODEL_CALLS = 3;
 
 /**
  * The tenant's budget: the lower of the platform ceiling (0 = no ceiling) and its own

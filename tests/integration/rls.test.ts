@@ -202,6 +202,7 @@ describe("catalog", () => {
     const reviewed = [
       "app.assign_ticket_number",
       "app.begin_sign_in",
+      "app.cache_lookup",
       "app.close_live_stream",
       "app.consume_rate_limits",
       "app.create_local_credentials",
@@ -209,6 +210,7 @@ describe("catalog", () => {
       "app.local_credentials",
       "app.open_live_stream",
       "app.record_cache_hit",
+      "app.record_cache_hits",
       "app.renew_live_stream",
       "app.revoke_staff_sessions",
       "app.set_own_password",
@@ -412,27 +414,41 @@ function insertSql(table: string, row: Record<string, unknown>): string {
  */
 const POLICY_HELPERS = ["app.conversation_id", "app.current_tenant_id", "app.is_tenant_admin", "app.staff_role"];
 const CLAIMS = ["auth.jwt", "auth.role", "auth.uid"];
+// app.cache_lookup is executable by PUBLIC (it takes the verified claims as an argument
+// and reads as cache_reader under its own policy), hence in every role's list.
 const EXECUTABLE: Record<string, string[]> = {
   anon: [
     ...POLICY_HELPERS,
+    "app.cache_lookup",
     "app.close_live_stream",
     "app.consume_rate_limits",
     "app.open_live_stream",
     "app.record_cache_hit",
+    "app.record_cache_hits",
     "app.renew_live_stream",
     "app.tenant_by_widget_key",
     ...CLAIMS,
   ].sort(),
   authenticated: [
     ...POLICY_HELPERS,
+    "app.cache_lookup",
     "app.consume_rate_limits",
     "app.create_local_credentials",
     "app.record_cache_hit",
+    "app.record_cache_hits",
     "app.revoke_staff_sessions",
     "app.set_own_password",
     "app.staff_session_active",
     ...CLAIMS,
   ].sort(),
-  app_worker: [...POLICY_HELPERS, ...CLAIMS].sort(),
-  app_auth: [...POLICY_HELPERS, "app.begin_sign_in", "app.finish_sign_in", "app.local_credentials", "app.start_staff_session", ...CLAIMS].sort(),
+  app_worker: [...POLICY_HELPERS, "app.cache_lookup", ...CLAIMS].sort(),
+  app_auth: [
+    ...POLICY_HELPERS,
+    "app.begin_sign_in",
+    "app.cache_lookup",
+    "app.finish_sign_in",
+    "app.local_credentials",
+    "app.start_staff_session",
+    ...CLAIMS,
+  ].sort(),
 };

@@ -2,8 +2,7 @@ import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { gradeOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
-import { MODEL_CALLS_PER_ANSWER } from "@/lib/analytics/overview";
-import { reserveModelCalls } from "@/lib/limits/model-budget";
+import { ANSWER_MODEL_CALLS, reserveModelCalls } from "@/lib/limits/model-budget";
 import { claimsOf } from "../context";
 import { gradeWithModel } from "../llm";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
@@ -24,7 +23,7 @@ export async function grade(state: AgentStateValue, config: LangGraphRunnableCon
   }
   // The answer's model calls are reserved up front: a spent budget sends the question to
   // the tenant's team (the cache still answers what it knows, before this node).
-  if (!(await reserveModelCalls(claimsOf(config), MODEL_CALLS_PER_ANSWER))) {
+  if (!(await reserveModelCalls(claimsOf(config), ANSWER_MODEL_CALLS))) {
     return { relevant: [], escalation_reason: "budget_exhausted" };
   }
   try {
