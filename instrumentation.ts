@@ -10,6 +10,9 @@ export async function register(): Promise<void> {
   // The documented form: the Edge bundle drops this branch, and with it the runner's imports.
   if (process.env.NEXT_RUNTIME === "nodejs") {
     if (process.env.NEXT_PHASE === "phase-production-build") return;
+    // Validates the settings at start-up and says so when development made up a secret.
+    const { env } = await import("@/lib/env");
+    env();
     const { getEmbedder } = await import("@/lib/ai/embeddings");
     const embedder = getEmbedder();
     console.log(`[embeddings] using ${embedder.modelId}`);

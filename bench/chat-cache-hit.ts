@@ -40,6 +40,7 @@ import { runCli } from "./lib/lifecycle";
 import { askStream, openSession, runClosedLoop, type ChatSession, type Sample } from "./lib/load";
 import { buildFlag, emitResult, latencyHistogram, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 import { ensureProductionBuild, startProductionServer } from "./lib/server";
 import { createRunTenant } from "./lib/tenants";
 
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
   const paraphrases = tenants.flatMap((t) => t.queries.paraphrase.map((q) => q.text));
   const alone = await embedderAloneRate(paraphrases, args.clients, Math.min(10, args.duration));
 
-  const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", CHAT_SERVER_TIMING: "1" });
+  const server = await startProductionServer("chat-cache-hit", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", ...NO_CHAT_LIMITS, CHAT_SERVER_TIMING: "1" });
   const clients: Client[] = [];
   for (let c = 0; c < args.clients; c++) {
     const tenant = tenants[c % tenants.length];

@@ -32,6 +32,7 @@ import { askStream, openSession, runClosedLoop, type Sample } from "./lib/load";
 import { startMockOpenAi } from "./lib/mock-openai";
 import { buildFlag, emitResult, latencyHistogram, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 import { ensureProductionBuild, startProductionServer } from "./lib/server";
 import { createRunTenant } from "./lib/tenants";
 
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   const db = await startRunDatabase("bench", { separateProcess: true });
   const tenant = await createRunTenant("bench", { name: "Miss bench", settings: { cache_similarity_threshold: 1 } });
   await ingestKb(tenant.id, (await loadKb(KB_DIR, "fail")).docs, { runJobs: true });
-  const server = await startProductionServer("chat-miss", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", CHAT_SERVER_TIMING: "1" }, { OPENAI_BASE_URL: model.url });
+  const server = await startProductionServer("chat-miss", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", ...NO_CHAT_LIMITS, CHAT_SERVER_TIMING: "1" }, { OPENAI_BASE_URL: model.url });
 
   const phase = async (score: number) => {
     model.score = score;

@@ -19,6 +19,7 @@ import { runCli, wasInterrupted } from "./lib/lifecycle";
 import { askStream, openSession, type ChatSession } from "./lib/load";
 import { buildFlag, emitResult, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 import { ensureProductionBuild, startProductionServer } from "./lib/server";
 import { createRunTenant } from "./lib/tenants";
 import { buildPdf } from "./pdf-writer";
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
   console.error(`Writing a ${args.pages}-page PDF…`);
   const pdf = writePdf(args.pages);
 
-  const server = await startProductionServer("ingest-isolation", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
+  const server = await startProductionServer("ingest-isolation", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", ...NO_CHAT_LIMITS });
   const sessions = await Promise.all(Array.from({ length: args.clients }, () => openSession(server.url, bystander.widgetKey)));
   const signIn = await fetch(`${server.url}/api/auth/sign-in`, {
     method: "POST",

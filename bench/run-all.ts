@@ -33,6 +33,7 @@ const BENCHES: BenchSpec[] = [
   { name: "cache-lookup", file: "bench/cache-lookup.ts", quick: { args: ["--entries", "10000", "--large", "100000", "--queries", "100", "--duration", "3"] } },
   { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--entries", "2000", "--large", "20000", "--queries", "100", "--duration", "10", "--warmup", "3"] } },
   { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: { args: ["--duration", "10", "--warmup", "3"] } },
+  { name: "rate-limits", file: "bench/rate-limits.ts", quick: { env: { BENCH_ITERATIONS: "200" } } },
   { name: "cache-curves", file: "bench/cache-curves.ts", quick: { args: ["--limit", "2000", "--thresholds", "0.7,0.75,0.8,0.85"] } },
   { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },
   { name: "ingest", file: "bench/ingest.ts", quick: {} },

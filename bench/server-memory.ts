@@ -19,6 +19,7 @@ import { askStream, openSession, runClosedLoop } from "./lib/load";
 import { treeRssMb } from "./lib/process-memory";
 import { buildFlag, emitResult, latencyJson } from "./lib/result";
 import { startRunDatabase } from "./lib/run-database";
+import { NO_CHAT_LIMITS } from "./lib/no-limits";
 import { ensureProductionBuild, startProductionServer } from "./lib/server";
 import { createRunTenant } from "./lib/tenants";
 
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   await ingestKb(tenant.id, (await loadKb(KB_DIR, "fail")).docs, { runJobs: true });
   await seedManyCaches([{ ...tenant, entries: args.entries }], { adminUrl: db.adminUrl, log: (m) => console.error(m) });
 
-  const server = await startProductionServer("server-memory", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
+  const server = await startProductionServer("server-memory", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0", ...NO_CHAT_LIMITS });
   const idleMb = treeRssMb(server.pid);
   const cached = syntheticQuestions(args.entries, 1);
   const random = seededRandom(11);

@@ -119,7 +119,11 @@ test.describe("Control Center", () => {
     await expect(send).toBeDisabled();
     // The server refuses an empty answer on its own too (the API the form's action mirrors).
     const id = url.split("/").pop()!;
-    const empty = await page.request.post(`/admin/tickets/${id}/resolve`, { data: { answer: "  ", notify_email: false } });
+    // The page's own cookie session, as the browser would send it (cookie writes need the app's Origin).
+    const empty = await page.request.post(`/admin/tickets/${id}/resolve`, {
+      data: { answer: "  ", notify_email: false },
+      headers: { origin: new URL(page.url()).origin },
+    });
     expect(empty.status()).toBe(422);
 
     const answer = `Refunds for the unused part of the month go back to your card (${unique()}).`;

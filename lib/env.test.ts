@@ -30,10 +30,30 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ AUTH_JWT_SECRET: "short" })).toThrow(/AUTH_JWT_SECRET must be at least 32/);
   });
 
-  it("refuses the development secret in production", () => {
+  it("requires a configured secret in production, whatever the auth mode", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(EnvError);
-    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/AUTH_JWT_SECRET is the development default/);
-    expect(parseEnv({ NODE_ENV: "production", AUTH_JWT_SECRET: "a".repeat(40) }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/AUTH_JWT_SECRET is required in production/);
+    const supabase = { NEXT_PUBLIC_SUPABASE_URL: "https://x.supabase.co", NEXT_PUBLIC_SUPABASE_ANON_KEY: "key" };
+    expect(() => parseEnv({ NODE_ENV: "production", ...supabase })).toThrow(/AUTH_JWT_SECRET is required/);
+    expect(parseEnv({ NODE_ENV: "production", AUTH_JWT_SECRET: "a".repeat(40) }).AUTH_JWT_SECRET).toBe("a".repeat(40));
+  });
+
+  it("refuses the old public development constant in every mode", () => {
+    for (const NODE_ENV of ["development", "production", "test"]) {
+      expect(() => parseEnv({ NODE_ENV, AUTH_JWT_SECRET: "dev-only-secret-change-me-dev-only-secret" })).toThrow(
+        /old public development default/,
+      );
+    }
+  });
+
+  it("makes up a random secret per development process and keeps a fixed one only for tests", () => {
+    const first = parseEnv({ NODE_ENV: "development" });
+    const second = parseEnv({ NODE_ENV: "development" });
+    expect(first.AUTH_JWT_SECRET_GENERATED).toBe(true);
+    expect(first.AUTH_JWT_SECRET).toHaveLength(64);
+    expect(first.AUTH_JWT_SECRET).not.toBe(second.AUTH_JWT_SECRET);
+    expect(parseEnv({ NODE_ENV: "test" }).AUTH_JWT_SECRET).toBe(parseEnv({ NODE_ENV: "test" }).AUTH_JWT_SECRET);
+    expect(parseEnv({ NODE_ENV: "test" }).AUTH_JWT_SECRET_GENERATED).toBe(false);
   });
 
   it("switches to Supabase auth when a project is configured, and requires its key", () => {

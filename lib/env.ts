@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { findLocalLlm, localLlmIdOf, LOCAL_LLMS } from "@/lib/ai/models/llm-manifest";
 
@@ -5,7 +6,10 @@ import { findLocalLlm, localLlmIdOf, LOCAL_LLMS } from "@/lib/ai/models/llm-mani
  * Every setting the app reads, validated once. A missing or malformed value fails at
  * start-up with a message naming it, instead of surfacing later as a confusing error.
  */
-const DEV_SECRET = "dev-only-secret-change-me-dev-only-secret";
+/** The public constant earlier versions fell back to: anyone could sign tokens with it. */
+const RETIRED_SECRETS = new Set(["dev-only-secret-change-me-dev-only-secret"]);
+/** Tests only (NODE_ENV=test): every test process must verify what another signed. */
+const TEST_SECRET = "test-only-secret-never-used-outside-vitest-0000";
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional());
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
@@ -21,7 +25,14 @@ const schema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 
     AUTH_MODE: z.enum(["local", "supabase"]).optional(),
-    AUTH_JWT_SECRET: z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").default(DEV_SECRET),
+    AUTH_JWT_SECRET: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.string().min(32, "AUTH_JWT_SECRET must be at least 32 characters").optional(),
+    ),
+    /** A widget conversation token is renewed on return, but never beyond this many days from the first. */
+    WIDGET_SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    /** argon2 hashes one process computes at once (sign-ins beyond queue, then 429). */
+    AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     NEXT_PUBLIC_SUPABASE_URL: optionalUrl,
     NEXT_PUBLIC_SUPABASE_ANON_KEY: optionalString,
 
@@ -48,6 +59,19 @@ const schema = z
     LOCAL_LLM_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+    // Abuse and cost limits (0 turns one off). Counted in PostgreSQL, or Upstash Redis with
+    // RATE_LIMIT_ADAPTER=upstash: shared by every app process.
+    CHAT_QUESTIONS_PER_MINUTE_PER_IP: z.coerce.number().int().min(0).default(60),
+    CHAT_QUESTIONS_PER_MINUTE_PER_TENANT: z.coerce.number().int().min(0).default(600),
+    CHAT_SESSIONS_PER_HOUR_PER_IP: z.coerce.number().int().min(0).default(60),
+    CHAT_SESSIONS_PER_HOUR_PER_TENANT: z.coerce.number().int().min(0).default(5_000),
+    /** Live event streams (SSE) one conversation may hold open at once. */
+    CHAT_LIVE_STREAMS_PER_CONVERSATION: z.coerce.number().int().min(1).max(100).default(3),
+    /** Ceiling on model calls per tenant per 30 days (0 = none); a tenant may set a lower one. */
+    TENANT_MODEL_CALLS_PER_MONTH: z.coerce.number().int().min(0).default(0),
+    RATE_LIMIT_ADAPTER: z.enum(["postgres", "upstash"]).default("postgres"),
+    UPSTASH_REDIS_REST_URL: optionalUrl,
+    UPSTASH_REDIS_REST_TOKEN: optionalString,
     /** 1: the chat reports where its time went (Server-Timing header, answer metadata); for benchmarks. */
     CHAT_SERVER_TIMING: z.enum(["0", "1"]).default("0"),
 
@@ -86,11 +110,19 @@ const schema = z
         message: `unknown local model "${localId}"; known: ${LOCAL_LLMS.map((m) => `local:${m.id}`).join(", ")}`,
       });
     }
-    if (env.NODE_ENV === "production" && env.AUTH_JWT_SECRET === DEV_SECRET && authModeOf(env) === "local") {
+    if (env.AUTH_JWT_SECRET && RETIRED_SECRETS.has(env.AUTH_JWT_SECRET)) {
       ctx.addIssue({
         code: "custom",
         path: ["AUTH_JWT_SECRET"],
-        message: "AUTH_JWT_SECRET is the development default; set a random secret of 32+ characters in production",
+        message: "AUTH_JWT_SECRET is the old public development default; set a random secret of 32+ characters",
+      });
+    }
+    // Every app process must verify what another signed, so production never invents one.
+    if (env.NODE_ENV === "production" && !env.AUTH_JWT_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUTH_JWT_SECRET"],
+        message: "AUTH_JWT_SECRET is required in production (32+ random characters, the same in every app process)",
       });
     }
     if (env.AUTH_MODE === "supabase" && (!env.NEXT_PUBLIC_SUPABASE_URL || !env.NEXT_PUBLIC_SUPABASE_ANON_KEY)) {
@@ -98,6 +130,13 @@ const schema = z
         code: "custom",
         path: ["NEXT_PUBLIC_SUPABASE_URL"],
         message: "AUTH_MODE=supabase needs NEXT_PUBLIC_SUPABASE_URL and NEXT_PUBLIC_SUPABASE_ANON_KEY",
+      });
+    }
+    if (env.RATE_LIMIT_ADAPTER === "upstash" && (!env.UPSTASH_REDIS_REST_URL || !env.UPSTASH_REDIS_REST_TOKEN)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["UPSTASH_REDIS_REST_URL"],
+        message: "RATE_LIMIT_ADAPTER=upstash needs UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN",
       });
     }
     if (env.CACHE_ADAPTER === "upstash" && (!env.UPSTASH_VECTOR_REST_URL || !env.UPSTASH_VECTOR_REST_TOKEN)) {
@@ -110,7 +149,12 @@ const schema = z
   });
 
 type RawEnv = z.infer<typeof schema>;
-export type Env = RawEnv & { AUTH_MODE: "local" | "supabase" };
+export type Env = Omit<RawEnv, "AUTH_JWT_SECRET"> & {
+  AUTH_MODE: "local" | "supabase";
+  AUTH_JWT_SECRET: string;
+  /** True when development made up a secret for this process (tokens die with it). */
+  AUTH_JWT_SECRET_GENERATED: boolean;
+};
 
 function authModeOf(env: Pick<RawEnv, "AUTH_MODE" | "NEXT_PUBLIC_SUPABASE_URL">): "local" | "supabase" {
   return env.AUTH_MODE ?? (env.NEXT_PUBLIC_SUPABASE_URL ? "supabase" : "local");
@@ -129,13 +173,26 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(env)"}: ${issue.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return { ...result.data, AUTH_MODE: authModeOf(result.data) };
+  const data = result.data;
+  const generated = !data.AUTH_JWT_SECRET && data.NODE_ENV === "development";
+  const secret = data.AUTH_JWT_SECRET ?? (generated ? randomBytes(48).toString("base64url") : TEST_SECRET);
+  return { ...data, AUTH_MODE: authModeOf(data), AUTH_JWT_SECRET: secret, AUTH_JWT_SECRET_GENERATED: generated };
 }
 
 let cached: Env | undefined;
 
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  if (!cached) {
+    cached = parseEnv(process.env);
+    if (cached.AUTH_JWT_SECRET_GENERATED) {
+      // Kept in the process environment so every bundle of this process signs alike.
+      process.env.AUTH_JWT_SECRET = cached.AUTH_JWT_SECRET;
+      console.warn(
+        "[auth] AUTH_JWT_SECRET is not set: using a random secret for this development process. " +
+          "Sessions and widget tokens end when it restarts; set AUTH_JWT_SECRET to keep them.",
+      );
+    }
+  }
   return cached;
 }
 

@@ -48,9 +48,10 @@ export function isAppError(error: unknown): error is AppError {
 /** Maps any thrown value to a JSON response without leaking internals. */
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
+    const retryAfter = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     return Response.json(
       { error: { code: error.code, message: error.message, details: error.details } },
-      { status: error.status },
+      { status: error.status, headers: typeof retryAfter === "number" ? { "retry-after": String(Math.ceil(retryAfter)) } : undefined },
     );
   }
   console.error("[internal error]", error);

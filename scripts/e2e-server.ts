@@ -60,6 +60,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 async function main() {
   process.env.AUTH_JWT_SECRET ??= randomBytes(48).toString("base64url");
   process.env.DATA_DIR ??= ".data/e2e";
+  // Every browser test comes from 127.0.0.1: the per-address session limit would count them all as one visitor.
+  process.env.CHAT_SESSIONS_PER_HOUR_PER_IP ??= "10000";
   await freshDatabase();
   const sink = await startMailSink({ smtpPort: mailPort + 1, httpPort: mailPort });
   cleanups.push(() => sink.stop());

@@ -129,6 +129,12 @@ async function main() {
   // a job that once took the app down cannot stop it from booting.
   if (plan.seed) await seedDemo(root);
   await closePool(); // the embedded database serves one connection: hand it to the app
+  if (embedded) {
+    // Restarted without the provisioning grant: the serving app cannot bypass RLS.
+    await embedded.stop();
+    embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pglite"), provisioning: false });
+    process.env.DATABASE_URL = embedded.url;
+  }
 
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
   const env = { ...process.env, PORT: port, NEXT_TELEMETRY_DISABLED: "1" };

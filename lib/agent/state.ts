@@ -15,6 +15,7 @@ export type EscalationReason =
   | "model_error"
   | "model_busy"
   | "retrieval_error"
+  | "budget_exhausted"
   | "unexpected_error";
 
 /** What a human sends back through `Command({ resume })`. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { cookies } from "next/headers";
 import type { RequestClaims, StaffRole } from "@/lib/auth/claims";
-import { verifyClaims, parseClaims } from "@/lib/auth/jwt";
-import { createSupabaseServerClient } from "@/lib/auth/supabase";
+import { parseClaims, verifyToken } from "@/lib/auth/jwt";
+import { createSupabaseServerClient, createSupabaseTokenClient } from "@/lib/auth/supabase";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -10,6 +10,8 @@ import { AppError } from "@/lib/errors";
 export const SESSION_COOKIE = "sp_session";
 
 export interface StaffSession {
+  /** The self-hosted session (null with Supabase Auth, whose sessions Supabase keeps). */
+  sessionId: string | null;
   userId: string;
   tenantId: string;
   role: StaffRole;
@@ -24,18 +26,26 @@ function bearerToken(request?: Request): string | null {
   return match ? match[1].trim() : null;
 }
 
-/** Verified claims of the signed-in staff member, or null when nobody is signed in. */
-async function readStaffClaims(request?: Request): Promise<RequestClaims | null> {
+/**
+ * Verified claims of the signed-in staff member (with the self-hosted session's id), or
+ * null when nobody is signed in.
+ */
+export async function readStaffClaims(request?: Request): Promise<{ claims: RequestClaims; sessionId: string | null } | null> {
   const bearer = bearerToken(request);
   if (env().AUTH_MODE === "supabase") {
-    const supabase = await createSupabaseServerClient();
     // getClaims() verifies the JWT signature (against the project's keys); getSession() would not.
-    const { data, error } = bearer ? await supabase.auth.getClaims(bearer) : await supabase.auth.getClaims();
+    const { data, error } = bearer
+      ? await createSupabaseTokenClient().auth.getClaims(bearer)
+      : await (await createSupabaseServerClient()).auth.getClaims();
     if (error || !data?.claims) return null;
-    return parseClaims(data.claims as unknown as Record<string, unknown>);
+    return { claims: parseClaims(data.claims as unknown as Record<string, unknown>), sessionId: null };
   }
   const token = bearer ?? (request ? cookieFrom(request, SESSION_COOKIE) : (await cookies()).get(SESSION_COOKIE)?.value);
-  return token ? verifyClaims(token, "staff") : null;
+  if (!token) return null;
+  const verified = await verifyToken(token, "staff");
+  // Self-hosted tokens name their session; one without is not ours to honour.
+  if (!verified.jti) throw new AppError("unauthorized", "The credentials are invalid.");
+  return { claims: verified.claims, sessionId: verified.jti };
 }
 
 function cookieFrom(request: Request, name: string): string | undefined {
@@ -52,17 +62,21 @@ function cookieFrom(request: Request, name: string): string | undefined {
  * is re-read from the database under RLS, and the database's role wins.
  */
 export async function requireStaff(request?: Request, roles?: readonly StaffRole[]): Promise<StaffSession> {
-  const claims = await readStaffClaims(request);
-  if (!claims || claims.role !== "authenticated" || !claims.sub) {
+  const read = await readStaffClaims(request);
+  const claims = read?.claims;
+  if (!read || !claims || claims.role !== "authenticated" || !claims.sub) {
     throw new AppError("unauthorized", "Sign in to continue.");
   }
+  // Membership and (self-hosted) session in one statement: a revoked session ends here.
   const membership = await withTenant(claims, async (tx) => {
-    const { rows } = await tx.query<{ role: StaffRole; email: string; display_name: string | null }>(
-      "select role, email, display_name from public.users where id = auth.uid()",
+    const { rows } = await tx.query<{ role: StaffRole; email: string; display_name: string | null; active: boolean }>(
+      "select role, email, display_name, ($1::uuid is null or app.staff_session_active($1::uuid)) as active from public.users where id = auth.uid()",
+      [read.sessionId],
     );
     return rows[0];
   });
   if (!membership) throw new AppError("unauthorized", "Your account is no longer a member of this workspace.");
+  if (!membership.active) throw new AppError("unauthorized", "Your session has ended; sign in again.");
   if (roles && !roles.includes(membership.role)) {
     throw new AppError("forbidden", `This needs the ${roles.join(" or ")} role; you are ${membership.role}.`);
   }
@@ -71,6 +85,7 @@ export async function requireStaff(request?: Request, roles?: readonly StaffRole
     app_metadata: { ...claims.app_metadata, staff_role: membership.role },
   };
   return {
+    sessionId: read.sessionId,
     userId: claims.sub,
     tenantId: claims.app_metadata.tenant_id,
     role: membership.role,

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { text } from "@/lib/text";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import type { CacheSource } from "@/lib/cache/port";
@@ -32,7 +33,7 @@ export const listOptionsSchema = z.object({
 });
 
 export const cacheEntryIdSchema = z.string().uuid("Unknown cache entry.");
-export const cacheAnswerSchema = z.string().trim().min(1, "The answer cannot be empty.").max(20_000);
+export const cacheAnswerSchema = text().trim().min(1, "The answer cannot be empty.").max(20_000);
 
 interface EntryRow {
   id: string;

@@ -3,8 +3,9 @@ import { checkCacheIn, checkExactIn, type CacheCheck } from "@/lib/agent/nodes/c
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { withTenant, type Tx } from "@/lib/db/tenant";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { enforceLimits } from "@/lib/limits";
+import { questionRules } from "@/lib/limits/chat-rules";
 import { getConversation } from "./conversations";
 import { insertMessage } from "./messages";
 import { timed, type RequestTiming } from "./timing";
@@ -15,7 +16,6 @@ export const MAX_MESSAGE_LENGTH = 4_000;
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
   const conversation = await getConversation(tx, visitor.conversationId);
   if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
-  await enforceRateLimit(tx, visitor.conversationId);
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
@@ -26,30 +26,20 @@ async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string)
 }
 
 /**
- * A conversation may ask CHAT_RATE_LIMIT_PER_MINUTE questions a minute. Counted from the
- * stored messages, so the limit holds across app processes with no shared memory; a
- * refused question is not stored, and the widget offers to send it again.
+ * The question limits (per conversation, per client address, per tenant), consumed
+ * atomically in the shared store before anything is stored: a refused question is
+ * neither stored nor counted, and the widget offers to send it again.
  */
-async function enforceRateLimit(tx: Tx, conversationId: string): Promise<void> {
-  const limit = env().CHAT_RATE_LIMIT_PER_MINUTE;
-  if (limit === 0) return;
-  const { rows } = await tx.query<{ recent: number }>(
-    `select count(*)::int as recent from (
-       select 1 from public.messages
-        where conversation_id = $1 and sender_type = 'user' and created_at > now() - interval '1 minute'
-        limit $2) m`,
-    [conversationId, limit],
-  );
-  if (rows[0].recent >= limit) {
-    throw new AppError("rate_limited", "You are sending messages too quickly. Please wait a minute and try again.");
-  }
+function enforceQuestionLimits(visitor: VisitorSession, ip: string): Promise<void> {
+  return enforceLimits(questionRules({ tenantId: visitor.tenantId, conversationId: visitor.conversationId, ip }));
 }
 
 /**
  * Stores the visitor's question before anything else happens, so it is never lost
  * whatever fails afterwards. Returns what the agent needs to answer it.
  */
-export async function storeQuestion(visitor: VisitorSession, question: string) {
+export async function storeQuestion(visitor: VisitorSession, question: string, client: { ip: string } = { ip: "unknown" }) {
+  await enforceQuestionLimits(visitor, client.ip);
   return withTenant(visitor.claims, (tx) => insertQuestion(tx, visitor, question));
 }
 
@@ -83,7 +73,13 @@ async function checkAfterQuestion(tx: Tx, check: () => Promise<CacheCheck>): Pro
  *     embedding is never awaited before the question is safe: the agent looks up once it
  *     arrives (prepared.embedding), in a transaction of its own.
  */
-export async function askQuestion(visitor: VisitorSession, question: string, timing?: RequestTiming) {
+export async function askQuestion(
+  visitor: VisitorSession,
+  question: string,
+  timing?: RequestTiming,
+  client: { ip: string } = { ip: "unknown" },
+) {
+  await enforceQuestionLimits(visitor, client.ip);
   let embedding: Promise<QuestionEmbedding> | undefined;
   let embeddingWaitMs = 0;
   const result = await timed(timing, "dbMs", () =>

@@ -3,6 +3,8 @@ import pg from "pg";
 import type { RequestClaims } from "@/lib/auth/claims";
 import { latestMessageId, listMessages } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
+import type { LiveStreamLease } from "./live-streams";
+import { toVisitorMessage } from "./visitor-view";
 import { env } from "@/lib/env";
 
 const CHANNEL = "conversation_events";
@@ -108,13 +110,14 @@ function subscribe(conversationId: string, wake: Waker): () => void {
 export function conversationEventStream(
   claims: RequestClaims,
   conversationId: string,
-  options: { after: string | null; signal: AbortSignal },
+  options: { after: string | null; signal: AbortSignal; lease?: LiveStreamLease },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let closed = false;
   let wake: Waker = () => undefined;
   let unsubscribe: () => void = () => undefined;
   const stop = () => {
+    if (!closed) options.lease?.release().catch((error: Error) => console.warn("[chat events] lease release failed:", error.message));
     closed = true;
     unsubscribe();
     wake();
@@ -124,12 +127,13 @@ export function conversationEventStream(
     const send = (text: string) => controller.enqueue(encoder.encode(text));
     let cursor = options.after ?? (await withTenant(claims, (tx) => latestMessageId(tx, conversationId)));
     let lastWrite = Date.now();
+    let lastRenewal = Date.now();
     send(`retry: ${POLL_MS * 3}\n: connected\n\n`);
     while (!closed) {
       try {
         const fresh = await withTenant(claims, (tx) => listMessages(tx, conversationId, { after: cursor, limit: 100 }));
         for (const message of fresh) {
-          send(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+          send(`id: ${message.id}\nevent: message\ndata: ${JSON.stringify(toVisitorMessage(message))}\n\n`);
           cursor = message.id;
           lastWrite = Date.now();
         }
@@ -139,6 +143,10 @@ export function conversationEventStream(
       if (Date.now() - lastWrite >= HEARTBEAT_MS) {
         send(": heartbeat\n\n");
         lastWrite = Date.now();
+      }
+      if (Date.now() - lastRenewal >= HEARTBEAT_MS) {
+        lastRenewal = Date.now();
+        await options.lease?.renew().catch((error: Error) => console.warn("[chat events] lease renewal failed:", error.message));
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, POLL_MS);

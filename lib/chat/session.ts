@@ -2,7 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { visitorClaims } from "@/lib/auth/claims";
 import { withTenant } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
+import { enforceLimits } from "@/lib/limits";
+import { sessionRules } from "@/lib/limits/chat-rules";
+import { allowedOriginsOf, isEmbeddingOriginAllowed } from "@/lib/tenants/embedding-origins";
 import { createConversation, getConversation } from "./conversations";
 import { issueConversationToken, readConversationToken } from "./token";
 import { findTenantByWidgetKey } from "@/lib/tenants/public";
@@ -20,9 +24,16 @@ export interface WidgetSession {
  * Opens the widget's session: the public widget key names the tenant; a still-valid
  * token of that tenant resumes its conversation, anything else starts a new one.
  */
-export async function startWidgetSession(widgetKey: string, token?: string | null): Promise<WidgetSession> {
+export async function startWidgetSession(
+  widgetKey: string,
+  token?: string | null,
+  client: { ip: string; origin: string | null } = { ip: "unknown", origin: null },
+): Promise<WidgetSession> {
   const tenant = await findTenantByWidgetKey(widgetKey);
   if (!tenant) throw new AppError("not_found", "Unknown widget key.");
+  if (!isEmbeddingOriginAllowed(allowedOriginsOf(tenant.settings), client.origin, new URL(env().APP_URL).origin)) {
+    throw new AppError("forbidden", "This widget may not be used on this site.");
+  }
   const branding = tenant.settings?.branding ?? {};
   // The greeting sits in the branding (older settings kept it beside it).
   const greeting = [branding.greeting, tenant.settings?.greeting].find((g) => typeof g === "string" && g.trim());
@@ -31,6 +42,7 @@ export async function startWidgetSession(widgetKey: string, token?: string | nul
   const existing = token ? await resumableConversation(token, tenant.id) : null;
   if (existing) return { token: existing.token, conversationId: existing.conversationId, resumed: true, tenant: face };
 
+  await enforceLimits(sessionRules({ tenantId: tenant.id, ip: client.ip }));
   const conversationId = randomUUID();
   await withTenant(visitorClaims({ tenantId: tenant.id, conversationId }), (tx) =>
     createConversation(tx, { id: conversationId, tenantId: tenant.id }),
@@ -44,8 +56,10 @@ async function resumableConversation(token: string, tenantId: string): Promise<{
     const visitor = await readConversationToken(token);
     if (visitor.tenantId !== tenantId) return null;
     const conversation = await withTenant(visitor.claims, (tx) => getConversation(tx, visitor.conversationId));
-    // A fresh token extends the returning visitor's session.
-    return conversation ? { token: await issueConversationToken(tenantId, conversation.id), conversationId: conversation.id } : null;
+    // A fresh token extends the returning visitor's session, up to its absolute limit.
+    return conversation
+      ? { token: await issueConversationToken(tenantId, conversation.id, visitor.sessionStartedAt), conversationId: conversation.id }
+      : null;
   } catch (error) {
     if (isAppError(error) && error.status === 401) return null;
     throw error;

@@ -48,6 +48,11 @@ export async function startEmbeddedDatabase(options: {
   port?: number;
   /** Runs as the superuser after migrations, before clients connect (provisioning, seeds). */
   prepare?: (admin: SqlExecutor) => Promise<void>;
+  /**
+   * Whether clients may provision (tenant:create, seeds, tests) through withService, i.e.
+   * switch to the RLS-bypassing service role. The app serving requests starts with false.
+   */
+  provisioning?: boolean;
 }): Promise<EmbeddedDatabase> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create({ dataDir: options.dataDir ?? undefined, extensions: { vector } });
@@ -55,8 +60,10 @@ export async function startEmbeddedDatabase(options: {
   await runMigrations(admin);
   await ensureAppLoginRole(admin, EMBEDDED_LOGIN_ROLE, null);
   // With no separate admin connection here, provisioning (tenants:create, seeds at
-  // start) runs through the one session as the service role: see withService.
-  await db.exec(`grant service_role to ${EMBEDDED_LOGIN_ROLE}`);
+  // start) runs through the one session as the service role (see withService). PGlite
+  // cannot take that back once the session is the login role, so the app is served by a
+  // fresh start without it (and a data directory provisioned earlier loses it here).
+  await db.exec(`${options.provisioning === false ? "revoke" : "grant"} service_role ${options.provisioning === false ? "from" : "to"} ${EMBEDDED_LOGIN_ROLE}`);
   await options.prepare?.(admin);
   await db.exec(`set session authorization ${EMBEDDED_LOGIN_ROLE}`);
 

@@ -100,7 +100,7 @@ export async function ensureAppLoginRole(db: SqlExecutor, name: string, password
     `${exists ? "alter" : "create"} role ${name} login noinherit nosuperuser nocreatedb nocreaterole nobypassrls${pw}`,
   );
   await db.exec(`
-    grant anon, authenticated, app_worker to ${name};
+    grant anon, authenticated, app_worker, app_auth to ${name};
     grant usage, create on schema langgraph to ${name};
     grant usage on schema public, app, auth to ${name};
   `);

@@ -98,7 +98,17 @@ export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   }
 }
 
-/** Before anyone is known (sign-in, widget key lookup): the anon role with no claims. */
+/**
+ * The self-hosted sign-in: the one role that may read credentials (app.local_credentials)
+ * and the sign-in throttle. Visitors' anon role cannot.
+ */
+export function withSignInRole<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return inTransaction(async (client) => {
+    await client.query("select set_config('role', 'app_auth', true), set_config('request.jwt.claims', '', true)");
+  }, fn);
+}
+
+/** Before anyone is known (widget key lookup, health check): the anon role with no claims. */
 export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inTransaction(async (client) => {
     await client.query("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)");

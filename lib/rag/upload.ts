@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
+import { hasControlCharacters } from "@/lib/text";
 import { detectKind, ExtractionError, type DocumentKind } from "@/lib/rag/extract";
 
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -22,6 +23,7 @@ export interface ValidUpload {
 export function validateUpload(input: { fileName: string; mimeType: string | null; data: Uint8Array }): ValidUpload {
   const fileName = input.fileName.replace(/^.*[\\/]/, "").trim().slice(0, 255);
   if (!fileName) throw new AppError("unprocessable", "Every file needs a name.");
+  if (hasControlCharacters(fileName)) throw new AppError("unprocessable", "File names must not contain control characters (such as NUL).");
   if (input.data.length === 0) throw new AppError("unprocessable", `"${fileName}" is empty.`);
   if (input.data.length > MAX_FILE_BYTES) {
     throw new AppError("payload_too_large", `"${fileName}" is larger than the ${MAX_FILE_BYTES / MB} MB limit.`);

@@ -1,9 +1,11 @@
 import "server-only";
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { cacheSettingsFor, storedSimilarityThreshold, withSimilarityThreshold } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
+import { allowedOriginsOf, embeddingOriginSchema } from "@/lib/tenants/embedding-origins";
 
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
 export const DEFAULT_BRANDING = { color: "#4f46e5", name: "Support", greeting: "Hi! How can we help?" } as const;
@@ -13,7 +15,7 @@ const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like
 /** What a staff member may change; every field optional (a patch). */
 export const settingsPatchSchema = z
   .object({
-    name: z.string().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
+    name: text().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
     confidenceThreshold: z.number().min(0, "The confidence threshold must be between 0 and 1.").max(1, "The confidence threshold must be between 0 and 1."),
     /** For the current embedding model; null goes back to that model's calibrated default. */
     cacheSimilarityThreshold: z
@@ -26,11 +28,20 @@ export const settingsPatchSchema = z
       .int("The cache lifetime must be a whole number of days.")
       .min(1, "The cache lifetime must be 1 to 3650 days.")
       .max(3650, "The cache lifetime must be 1 to 3650 days."),
+    /** Sites that may embed the widget (empty: any site). */
+    allowedOrigins: z.array(embeddingOriginSchema).max(50, "List at most 50 sites."),
+    /** The tenant's own cap on model calls per 30 days; null: only the platform's ceiling. */
+    modelCallBudgetMonthly: z
+      .number()
+      .int("The model budget must be a whole number of calls.")
+      .min(0, "The model budget cannot be negative.")
+      .max(100_000_000, "The model budget is too large.")
+      .nullable(),
     branding: z
       .object({
         color: hexColor,
-        name: z.string().trim().min(1, "The widget needs a title.").max(80, "The widget title is too long (80 characters at most)."),
-        greeting: z.string().trim().max(300, "The greeting is too long (300 characters at most)."),
+        name: text().trim().min(1, "The widget needs a title.").max(80, "The widget title is too long (80 characters at most)."),
+        greeting: text().trim().max(300, "The greeting is too long (300 characters at most)."),
       })
       .partial(),
   })
@@ -49,6 +60,8 @@ export interface TenantSettings {
   /** What the cache actually uses now (override or the embedding model's default). */
   effectiveSimilarityThreshold: number;
   cacheTtlDays: number;
+  allowedOrigins: string[];
+  modelCallBudgetMonthly: number | null;
   branding: { color: string; name: string; greeting: string };
 }
 
@@ -57,6 +70,7 @@ export interface TenantSettings {
 const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
+  model_call_budget_monthly: z.number().int().min(0).optional().catch(undefined),
   branding: z
     .object({
       color: hexColor.optional().catch(undefined),
@@ -86,6 +100,8 @@ function toSettings(row: TenantRow): TenantSettings {
     cacheSimilarityThreshold: storedSimilarityThreshold(row.settings, model) ?? null,
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
+    allowedOrigins: allowedOriginsOf(row.settings),
+    modelCallBudgetMonthly: stored.model_call_budget_monthly ?? null,
     branding: {
       color: stored.branding?.color ?? DEFAULT_BRANDING.color,
       name: stored.branding?.name || row.name,
@@ -130,6 +146,9 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
   if (input.cacheSimilarityThreshold !== undefined) {
     settings = withSimilarityThreshold(settings, getEmbedder().modelId, input.cacheSimilarityThreshold);
   }
+  if (input.allowedOrigins !== undefined) settings.allowed_origins = [...new Set(input.allowedOrigins)];
+  if (input.modelCallBudgetMonthly === null) delete settings.model_call_budget_monthly;
+  else if (input.modelCallBudgetMonthly !== undefined) settings.model_call_budget_monthly = input.modelCallBudgetMonthly;
   if (input.branding) {
     const previous = (settings.branding ?? {}) as Record<string, unknown>;
     settings.branding = { ...previous, ...input.branding };

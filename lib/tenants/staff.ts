@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { staffRoles, type StaffRole } from "@/lib/auth/claims";
 import { hashPassword } from "@/lib/auth/password";
 import type { Tx } from "@/lib/db/tenant";
@@ -15,10 +16,10 @@ export interface StaffMember {
 }
 
 export const inviteSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address").max(320),
-  password: z.string().min(12, "The initial password needs at least 12 characters").max(1024),
+  email: text().trim().toLowerCase().email("Enter a valid email address").max(320),
+  password: text().min(12, "The initial password needs at least 12 characters").max(1024),
   role: z.enum(staffRoles),
-  displayName: z.string().trim().max(120).optional(),
+  displayName: text().trim().max(120).optional(),
 });
 export type InviteInput = z.input<typeof inviteSchema>;
 

@@ -1,10 +1,11 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffClaims } from "@/lib/auth/claims";
-import { signClaims, verifyClaims } from "@/lib/auth/jwt";
+import { signClaims, tokenKey, verifyClaims } from "@/lib/auth/jwt";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { requireStaff } from "@/lib/auth/session";
 import { withStaff } from "@/lib/auth/with-staff";
+import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
@@ -36,7 +37,7 @@ async function statusOf(token: string | undefined, roles?: ("owner" | "admin" | 
 
 describe("staff authentication", () => {
   it("accepts a valid token and answers with the member's own tenant", async () => {
-    const { status, body } = await statusOf(await signClaims(a.owner, "staff"));
+    const { status, body } = await statusOf(await issueStaffToken(a.owner));
     expect(status).toBe(200);
     expect(body).toEqual({ tenant: a.id, role: "owner" });
   });
@@ -67,7 +68,7 @@ describe("staff authentication", () => {
       .setAudience("staff")
       .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
-      .sign(new TextEncoder().encode(env().AUTH_JWT_SECRET));
+      .sign(tokenKey("staff"));
     const { status, body } = await statusOf(expired);
     expect(status).toBe(401);
     expect(body.error.message).toMatch(/expired/i);
@@ -78,15 +79,44 @@ describe("staff authentication", () => {
     expect((await statusOf(widget)).status).toBe(401);
   });
 
+  it("signs staff and widget tokens with separate keys: the widget key cannot mint a staff session", async () => {
+    expect(Buffer.from(tokenKey("staff")).equals(Buffer.from(tokenKey("widget")))).toBe(false);
+    // Everything a staff token needs, audience included, signed with the visitors' key.
+    const minted = await new SignJWT({ role: "authenticated", app_metadata: a.owner.app_metadata })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(a.owner.sub!)
+      .setIssuer("support-platform")
+      .setAudience("staff")
+      .setExpirationTime("1h")
+      .sign(tokenKey("widget"));
+    expect((await statusOf(minted)).status).toBe(401);
+    // Nor does the raw secret (the key before per-audience keys) sign anything valid.
+    const raw = await new SignJWT({ role: "authenticated", app_metadata: a.owner.app_metadata })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(a.owner.sub!)
+      .setIssuer("support-platform")
+      .setAudience("staff")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(env().AUTH_JWT_SECRET));
+    expect((await statusOf(raw)).status).toBe(401);
+    const staffAsWidget = await new SignJWT({ role: "anon", app_metadata: { tenant_id: a.id, conversation_id: a.visitor().app_metadata.conversation_id } })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("support-platform")
+      .setAudience("widget")
+      .setExpirationTime("1h")
+      .sign(tokenKey("staff"));
+    await expect(verifyClaims(staffAsWidget, "widget")).rejects.toMatchObject({ status: 401 });
+  });
+
   it("rejects a token claiming another tenant than the member's own", async () => {
     const wrongTenant = staffClaims({ userId: a.ownerId, tenantId: b.id, role: "owner" });
-    const { status } = await statusOf(await signClaims(wrongTenant, "staff"));
+    const { status } = await statusOf(await issueStaffToken(wrongTenant));
     expect(status).toBe(401);
   });
 
   it("re-checks membership: a removed member's still-valid token is refused", async () => {
     const agent = await a.staff("agent");
-    const token = await signClaims(agent, "staff");
+    const token = await issueStaffToken(agent);
     expect((await statusOf(token)).status).toBe(200);
     await withService((tx) => tx.query("delete from public.users where id = $1", [agent.sub]));
     const { status, body } = await statusOf(token);
@@ -97,10 +127,10 @@ describe("staff authentication", () => {
   it("uses the database's role, not the token's, and answers 403 for a missing role", async () => {
     const agent = await a.staff("agent");
     const inflated = { ...agent, app_metadata: { ...agent.app_metadata, staff_role: "owner" as const } };
-    const { status, body } = await statusOf(await signClaims(inflated, "staff"), ["owner", "admin"]);
+    const { status, body } = await statusOf(await issueStaffToken(inflated), ["owner", "admin"]);
     expect(status).toBe(403);
     expect(body.error.message).toMatch(/agent/);
-    const session = await requireStaff(requestWith(await signClaims(inflated, "staff")));
+    const session = await requireStaff(requestWith(await issueStaffToken(inflated)));
     expect(session.role).toBe("agent");
     expect(session.claims.app_metadata.staff_role).toBe("agent");
   });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { staffClaims, type RequestClaims } from "@/lib/auth/claims";
 import { verifyPassword } from "@/lib/auth/password";
 import { closePool } from "@/lib/db/pool";
-import { withAnonymous, withService, withTenant } from "@/lib/db/tenant";
+import { withService, withSignInRole, withTenant } from "@/lib/db/tenant";
 import { changeRole, inviteStaff, listStaff, removeStaff } from "@/lib/tenants/staff";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
 
@@ -26,7 +26,7 @@ afterAll(async () => {
 const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.test`;
 
 async function credentialFor(address: string) {
-  return withAnonymous(async (tx) => {
+  return withSignInRole(async (tx) => {
     const { rows } = await tx.query<{ user_id: string; tenant_id: string; role: string; password_hash: string }>(
       "select * from app.local_credentials($1)",
       [address],

@@ -57,6 +57,40 @@ describe("embedded PGlite", () => {
     expect(rows[0]).toEqual({ rolsuper: false, rolbypassrls: false });
   });
 
+  it("serves the app with a login role that cannot switch to the RLS-bypassing role", async () => {
+    const membership = async (url: string) => {
+      const client = new pg.Client(url);
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ member: boolean }>("select pg_has_role(current_user, 'service_role', 'MEMBER') as member");
+        const switched = await client.query("set role service_role").then(() => true, (error: Error) => {
+          expect(error.message).toMatch(/permission denied/);
+          return false;
+        });
+        return { member: rows[0].member, switched };
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await membership(embedded.url)).toEqual({ member: true, switched: true }); // provisioning (tests, tenant:create)
+    await closePool();
+    await embedded.stop();
+    // The same data directory served as `npm start` serves it: the earlier grant is gone.
+    embedded = await startEmbeddedDatabase({ dataDir, provisioning: false });
+    try {
+      expect(await membership(embedded.url)).toEqual({ member: false, switched: false });
+      const client = new pg.Client(embedded.url);
+      await client.connect();
+      await client.query("begin; set local role anon; set local role authenticated; set local role app_worker; set local role app_auth; rollback");
+      await client.end();
+    } finally {
+      await embedded.stop();
+      embedded = await startEmbeddedDatabase({ dataDir });
+      process.env.DATABASE_URL = embedded.url;
+      resetEnvForTests();
+    }
+  });
+
   it("keeps concurrent transactions of different tenants apart", async () => {
     const a = await provision("emb-a");
     const b = await provision("emb-b");

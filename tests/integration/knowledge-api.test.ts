@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET as getOne } from "@/app/api/documents/[id]/route";
 import { GET as list, POST } from "@/app/api/documents/route";
 import { signClaims } from "@/lib/auth/jwt";
+import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
@@ -17,7 +18,7 @@ let token: string;
 beforeAll(async () => {
   tenant = await createTestTenant("docs-api");
   other = await createTestTenant("docs-api-other");
-  token = await signClaims(await tenant.staff("agent"), "staff");
+  token = await issueStaffToken(await tenant.staff("agent"));
 });
 
 afterAll(async () => {
@@ -130,7 +131,7 @@ describe("/api/documents/[id]", () => {
   });
 
   it("is 404 for another tenant's document and for a malformed id", async () => {
-    const otherToken = await signClaims(other.owner, "staff");
+    const otherToken = await issueStaffToken(other.owner);
     const created = await POST(uploadRequest([["private.md", "# Private\n\nOnly for the first tenant."]]), noParams);
     const [doc] = (await json<{ documents: SourceSummary[] }>(created)).documents;
     expect((await getOne(new Request(`${BASE}/${doc.id}`, { headers: auth(otherToken) }), idParams(doc.id))).status).toBe(404);

@@ -201,11 +201,21 @@ describe("catalog", () => {
   it("has only reviewed SECURITY DEFINER functions reachable by request roles", async () => {
     const reviewed = [
       "app.assign_ticket_number",
+      "app.begin_sign_in",
       "app.cache_lookup",
+      "app.close_live_stream",
+      "app.consume_rate_limits",
       "app.create_local_credentials",
+      "app.finish_sign_in",
       "app.local_credentials",
+      "app.open_live_stream",
       "app.record_cache_hit",
       "app.record_cache_hits",
+      "app.renew_live_stream",
+      "app.revoke_staff_sessions",
+      "app.set_own_password",
+      "app.staff_session_active",
+      "app.start_staff_session",
       "app.tenant_by_widget_key",
       "public.custom_access_token_hook",
     ];
@@ -216,6 +226,40 @@ describe("catalog", () => {
       ),
     );
     expect(rows.map((r) => r.name).filter((name) => !reviewed.includes(name))).toEqual([]);
+  });
+
+  it("lets each request role execute exactly the functions it needs", async () => {
+    const { rows } = await withService((tx) =>
+      tx.query<{ role: string; name: string }>(
+        `select r.rolname as role, n.nspname || '.' || p.proname as name
+           from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           cross join pg_roles r
+          where n.nspname in ('public', 'app', 'auth')
+            and r.rolname in ('anon', 'authenticated', 'app_worker', 'app_auth')
+            and has_function_privilege(r.oid, p.oid, 'EXECUTE')
+            -- pgvector's operators and functions are public by design
+            and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')
+          order by 1, 2`,
+      ),
+    );
+    const granted = (role: string) => rows.filter((r) => r.role === role).map((r) => r.name);
+    expect(granted("app_auth")).toEqual(expect.arrayContaining(["app.begin_sign_in", "app.finish_sign_in", "app.local_credentials"]));
+    for (const role of ["anon", "authenticated", "app_worker"]) {
+      // Password hashes and the sign-in throttle belong to the sign-in role alone.
+      expect(granted(role), role).not.toContain("app.local_credentials");
+      expect(granted(role), role).not.toContain("app.begin_sign_in");
+      expect(granted(role), role).not.toContain("app.finish_sign_in");
+    }
+    expect(EXECUTABLE.anon).toEqual(granted("anon"));
+    expect(EXECUTABLE.authenticated).toEqual(granted("authenticated"));
+    expect(EXECUTABLE.app_worker).toEqual(granted("app_worker"));
+    expect(EXECUTABLE.app_auth).toEqual(granted("app_auth"));
+  });
+
+  it("refuses the visitor role the credential lookup when it tries", async () => {
+    const result = await attempt(a.visitor(parentsA.conversationId), "select * from app.local_credentials($1)", ["x@y.z"]);
+    expect(result).toBeInstanceOf(Error);
+    expect((result as Error).message).toMatch(/permission denied/);
   });
 
   it("keeps the checkpoint schema unreadable by request roles", async () => {
@@ -362,3 +406,49 @@ function insertSql(table: string, row: Record<string, unknown>): string {
   const columns = Object.keys(row);
   return `insert into public.${table} (${columns.join(", ")}) values (${columns.map((_, i) => `$${i + 1}`).join(", ")})`;
 }
+
+/**
+ * Every function each database role may execute (schemas public, app, auth; extension
+ * functions aside). A new grant, or a function left executable by PUBLIC, fails here
+ * until someone has looked at it and added it.
+ */
+const POLICY_HELPERS = ["app.conversation_id", "app.current_tenant_id", "app.is_tenant_admin", "app.staff_role"];
+const CLAIMS = ["auth.jwt", "auth.role", "auth.uid"];
+// app.cache_lookup is executable by PUBLIC (it takes the verified claims as an argument
+// and reads as cache_reader under its own policy), hence in every role's list.
+const EXECUTABLE: Record<string, string[]> = {
+  anon: [
+    ...POLICY_HELPERS,
+    "app.cache_lookup",
+    "app.close_live_stream",
+    "app.consume_rate_limits",
+    "app.open_live_stream",
+    "app.record_cache_hit",
+    "app.record_cache_hits",
+    "app.renew_live_stream",
+    "app.tenant_by_widget_key",
+    ...CLAIMS,
+  ].sort(),
+  authenticated: [
+    ...POLICY_HELPERS,
+    "app.cache_lookup",
+    "app.consume_rate_limits",
+    "app.create_local_credentials",
+    "app.record_cache_hit",
+    "app.record_cache_hits",
+    "app.revoke_staff_sessions",
+    "app.set_own_password",
+    "app.staff_session_active",
+    ...CLAIMS,
+  ].sort(),
+  app_worker: [...POLICY_HELPERS, "app.cache_lookup", ...CLAIMS].sort(),
+  app_auth: [
+    ...POLICY_HELPERS,
+    "app.begin_sign_in",
+    "app.cache_lookup",
+    "app.finish_sign_in",
+    "app.local_credentials",
+    "app.start_staff_session",
+    ...CLAIMS,
+  ].sort(),
+};

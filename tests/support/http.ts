@@ -1,5 +1,5 @@
-import { signClaims } from "@/lib/auth/jwt";
 import type { RequestClaims } from "@/lib/auth/claims";
+import { issueStaffToken } from "@/lib/auth/staff-session";
 
 /** A JSON request to a route handler, the way the widget or the Control Center sends it. */
 export function jsonRequest(path: string, body: unknown, headers: Record<string, string> = {}): Request {
@@ -11,7 +11,7 @@ export function jsonRequest(path: string, body: unknown, headers: Record<string,
 }
 
 export async function staffHeaders(claims: RequestClaims): Promise<Record<string, string>> {
-  return { authorization: `Bearer ${await signClaims(claims, "staff")}` };
+  return { authorization: `Bearer ${await issueStaffToken(claims)}` };
 }
 
 export const routeParams = <P>(params: P) => ({ params: Promise.resolve(params) });

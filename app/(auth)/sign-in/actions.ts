@@ -1,9 +1,11 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { signInSchema } from "@/app/api/auth/sign-in/schema";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { isAppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http";
 
 export interface SignInState {
   error?: string;
@@ -15,7 +17,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   const email = String(form.get("email") ?? "");
   if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Invalid input", email };
   try {
-    await signInWithPassword(parsed.data.email, parsed.data.password);
+    await signInWithPassword(parsed.data.email, parsed.data.password, { ip: clientAddress(await headers()) });
   } catch (error) {
     if (isAppError(error)) return { error: error.message, email };
     throw error;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { withStaff } from "@/lib/auth/with-staff";
 import type { StaffSession } from "@/lib/auth/session";
 import { withTenant } from "@/lib/db/tenant";
@@ -14,7 +15,7 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-const urlBody = z.object({ url: z.string().trim().max(2048) });
+const urlBody = z.object({ url: text().trim().max(2048) });
 
 /** The tenant's knowledge sources with status, progress and error. */
 export const GET = withStaff(async (request, { staff }) => {
@@ -37,7 +38,7 @@ export const POST = withStaff(async (request, { staff }) => {
   else throw new AppError("unsupported_media_type", 'Send files as multipart/form-data, or JSON {"url": "https://..."}.');
   const documents = added.map(({ source, queued }) => ({ ...source, queued }));
   return Response.json({ documents }, { status: added.some((a) => a.queued) ? 202 : 200 });
-});
+}, { multipart: true });
 
 async function addFiles(request: Request, staff: StaffSession): Promise<AddedSource[]> {
   const uploads = await readUploads(request);

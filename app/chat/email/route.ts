@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { setConversationEmail } from "@/lib/chat/conversations";
 import { readConversationToken } from "@/lib/chat/token";
 import { withTenant } from "@/lib/db/tenant";
@@ -6,8 +7,8 @@ import { AppError, errorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 
 const emailSchema = z.object({
-  token: z.string().min(1, "token is required").max(4_000),
-  email: z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(320)),
+  token: text().min(1, "token is required").max(4_000),
+  email: text().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(320)),
 });
 
 /** Records where the visitor wants the follow-up: the conversation and its open tickets. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { conversationEventStream } from "@/lib/chat/events";
+import { openLiveStream } from "@/lib/chat/live-streams";
 import { readConversationToken, tokenFromRequest } from "@/lib/chat/token";
 import { AppError, errorResponse } from "@/lib/errors";
 
@@ -17,7 +18,8 @@ export async function GET(request: Request) {
     const raw = request.headers.get("last-event-id") || new URL(request.url).searchParams.get("after") || null;
     const cursor = cursorSchema.safeParse(raw);
     if (!cursor.success) throw new AppError("bad_request", "after must be a message id.");
-    const stream = conversationEventStream(visitor.claims, visitor.conversationId, { after: cursor.data, signal: request.signal });
+    const lease = await openLiveStream(visitor.claims);
+    const stream = conversationEventStream(visitor.claims, visitor.conversationId, { after: cursor.data, signal: request.signal, lease });
     return new Response(stream, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",

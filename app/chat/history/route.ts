@@ -1,6 +1,7 @@
 import { getConversation } from "@/lib/chat/conversations";
 import { listMessages } from "@/lib/chat/messages";
 import { readConversationToken, tokenFromRequest } from "@/lib/chat/token";
+import { toVisitorMessage } from "@/lib/chat/visitor-view";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError, errorResponse } from "@/lib/errors";
 
@@ -21,7 +22,7 @@ export async function GET(request: Request) {
     return Response.json({
       conversationId: history.conversation.id,
       email: history.conversation.userEmail,
-      messages: history.messages,
+      messages: history.messages.map(toVisitorMessage),
       tickets: history.tickets,
     });
   } catch (error) {

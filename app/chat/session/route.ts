@@ -1,18 +1,22 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { startWidgetSession } from "@/lib/chat/session";
 import { errorResponse } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
+import { clientAddress, parseJsonBody } from "@/lib/http";
 
 const sessionSchema = z.object({
-  widgetKey: z.string().trim().min(1, "widgetKey is required").max(200),
-  token: z.string().max(4_000).nullish(),
+  widgetKey: text().trim().min(1, "widgetKey is required").max(200),
+  token: text().max(4_000).nullish(),
 });
 
 /** Starts (or resumes) a widget conversation for a tenant's public widget key. */
 export async function POST(request: Request) {
   try {
     const { widgetKey, token } = await parseJsonBody(request, sessionSchema, 8 * 1024);
-    const session = await startWidgetSession(widgetKey, token);
+    const session = await startWidgetSession(widgetKey, token, {
+      ip: clientAddress(request.headers),
+      origin: request.headers.get("origin"),
+    });
     return Response.json(session, { status: session.resumed ? 200 : 201 });
   } catch (error) {
     return errorResponse(error);

@@ -3,7 +3,7 @@ import { chatStreamResponse } from "@/lib/chat/stream";
 import { newRequestTiming } from "@/lib/chat/timing";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";
-import { parseJsonBody } from "@/lib/http";
+import { clientAddress, parseJsonBody } from "@/lib/http";
 import { chatStreamSchema } from "./schema";
 
 function bearer(request: Request): string | undefined {
@@ -21,7 +21,7 @@ export async function POST(request: Request) {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
     const timing = newRequestTiming();
-    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message, timing);
+    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message, timing, { ip: clientAddress(request.headers) });
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { MAX_MESSAGE_LENGTH } from "@/lib/chat/ask";
 
 const uiMessageSchema = z.object({
   role: z.enum(["user", "assistant", "system"]),
-  parts: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).max(100),
+  parts: z.array(z.looseObject({ type: z.string(), text: text().optional() })).max(100),
 });
 
 /**
@@ -12,8 +13,8 @@ const uiMessageSchema = z.object({
  */
 export const chatStreamSchema = z
   .object({
-    token: z.string().min(1).max(4_000).optional(),
-    message: z.string().optional(),
+    token: text().min(1).max(4_000).optional(),
+    message: text().optional(),
     messages: z.array(uiMessageSchema).max(500).optional(),
   })
   .transform((body) => ({ token: body.token ?? null, message: body.message ?? lastUserText(body.messages) ?? "" }))

@@ -2,16 +2,19 @@ import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { gradeOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
+import { ANSWER_MODEL_CALLS, reserveModelCalls } from "@/lib/limits/model-budget";
+import { claimsOf } from "../context";
 import { escalationReasonOf, gradeWithModel, judgeWithLocalModel } from "../llm";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
  * grade: keeps only the chunks that help answer the question (the model judges them;
- * offline, retrieval evidence does). Nothing relevant, or a model failure, escalates.
- * A local model gives one calibrated probability for the passages that fit its context;
- * below the tenant's threshold the question escalates before any (slow) generation.
+ * offline, retrieval evidence does). Nothing relevant, a model failure or a spent model
+ * budget escalates. A local model gives one calibrated probability for the passages that
+ * fit its context; below the tenant's threshold the question escalates before any (slow)
+ * generation.
  */
-export async function grade(state: AgentStateValue, _config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+export async function grade(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const choice = getChatModel();
   if (state.retrieved.length === 0) return { relevant: [], escalation_reason: "no_relevant_context" };
   if (choice.mode === "offline") {
@@ -36,6 +39,11 @@ export async function grade(state: AgentStateValue, _config: LangGraphRunnableCo
       console.warn("[agent] local relevance check failed, escalating:", (error as Error).message);
       return { model_calls: 1, escalation_reason: escalationReasonOf(error) };
     }
+  }
+  // The answer's model calls are reserved up front: a spent budget sends the question to
+  // the tenant's team (the cache still answers what it knows, before this node).
+  if (!(await reserveModelCalls(claimsOf(config), ANSWER_MODEL_CALLS))) {
+    return { relevant: [], escalation_reason: "budget_exhausted" };
   }
   try {
     const { relevant: verdicts, calls } = await gradeWithModel(choice.model, state.question, state.retrieved);

@@ -1,10 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
+import { changeOwnPassword } from "@/lib/auth/change-password";
 import type { StaffRole } from "@/lib/auth/claims";
 import { requireStaff } from "@/lib/auth/session";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
+import { clientAddress } from "@/lib/http";
 import { updateTenantSettings, type SettingsPatch } from "@/lib/tenants/settings";
 import { changeRole, inviteStaff, removeStaff } from "@/lib/tenants/staff";
 import { runAction, type ActionState } from "../_lib/action-state";
@@ -26,7 +29,10 @@ function number(form: FormData, name: string, label: string): number | undefined
 
 function settingsPatchFrom(form: FormData): SettingsPatch {
   const similarity = number(form, "cacheSimilarityThreshold", "Cache similarity threshold");
+  const budget = number(form, "modelCallBudgetMonthly", "Model budget");
   return {
+    allowedOrigins: text(form, "allowedOrigins").split(/\s+/).filter(Boolean),
+    modelCallBudgetMonthly: budget ?? null,
     name: text(form, "name"),
     confidenceThreshold: number(form, "confidenceThreshold", "Confidence threshold"),
     cacheSimilarityThreshold: similarity ?? null,
@@ -76,5 +82,18 @@ export async function removeStaffAction(userId: string): Promise<ActionState> {
     await withTenant(staff.claims, (tx) => removeStaff(tx, userId));
     revalidatePath("/dashboard/settings");
     return "Staff member removed.";
+  });
+}
+
+/** Any staff member, for their own account. */
+export async function changePasswordAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  return runAction(async () => {
+    const staff = await requireStaff();
+    const { sessionsEnded } = await changeOwnPassword(
+      staff,
+      { currentPassword: String(form.get("currentPassword") ?? ""), newPassword: String(form.get("newPassword") ?? "") },
+      { ip: clientAddress(await headers()) },
+    );
+    return sessionsEnded ? `Password changed; ${sessionsEnded} other session${sessionsEnded === 1 ? "" : "s"} signed out.` : "Password changed.";
   });
 }

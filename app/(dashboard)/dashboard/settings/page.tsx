@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { listStaff } from "@/lib/tenants/staff";
 import { canManage, currentStaff } from "../_lib/session";
+import { PasswordForm } from "./password-form";
 import { SettingsForm } from "./settings-form";
 import { StaffManager } from "./staff-manager";
 
@@ -52,6 +53,8 @@ export default async function SettingsPage() {
           me={{ id: staff.userId, role: staff.role }}
           canInvite={editable && env().AUTH_MODE === "local"}
         />
+
+        {env().AUTH_MODE === "local" ? <PasswordForm /> : null}
       </div>
     </>
   );

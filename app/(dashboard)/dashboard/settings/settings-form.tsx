@@ -76,6 +76,24 @@ export function SettingsForm({ settings, editable }: { settings: TenantSettings;
               {(aria) => <Input {...aria} name="brandName" value={brandName} onChange={(e) => setBrandName(e.target.value)} required maxLength={80} />}
             </Field>
             <div className="md:col-span-2">
+              <Field
+                id="allowedOrigins"
+                label="Sites allowed to embed the widget"
+                hint="One origin per line, like https://www.example.com. Empty: any site may embed it."
+              >
+                {(aria) => <Textarea {...aria} name="allowedOrigins" rows={2} defaultValue={settings.allowedOrigins.join("\n")} />}
+              </Field>
+            </div>
+            <Field
+              id="modelCallBudgetMonthly"
+              label="Model calls per 30 days"
+              hint="When used up, questions the cache cannot answer go to your team. Empty: no budget of your own."
+            >
+              {(aria) => (
+                <Input {...aria} name="modelCallBudgetMonthly" type="number" min={0} step={1} defaultValue={settings.modelCallBudgetMonthly ?? ""} />
+              )}
+            </Field>
+            <div className="md:col-span-2">
               <Field id="greeting" label="Greeting" hint="The first thing visitors read when they open the chat.">
                 {(aria) => <Textarea {...aria} name="greeting" rows={2} value={greeting} onChange={(e) => setGreeting(e.target.value)} maxLength={300} />}
               </Field>

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 
 export const signInSchema = z.object({
-  email: z.string().trim().email("Enter a valid email address").max(320),
-  password: z.string().min(1, "Enter your password").max(1024),
+  email: text().trim().email("Enter a valid email address").max(320),
+  password: text().min(1, "Enter your password").max(1024),
 });

@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { requireStaff } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { resolveTicket } from "@/lib/tickets/resolve";
@@ -9,7 +10,7 @@ import { runAction, type ActionState } from "../../_lib/action-state";
 
 const resolveSchema = z.object({
   ticketId: z.uuid(),
-  answer: z.string().trim().min(1, "The answer cannot be empty.").max(20_000, "The answer is too long (20,000 characters at most)."),
+  answer: text().trim().min(1, "The answer cannot be empty.").max(20_000, "The answer is too long (20,000 characters at most)."),
   notifyEmail: z.boolean(),
 });
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { text } from "@/lib/text";
 import { withStaff } from "@/lib/auth/with-staff";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { resolveTicket } from "@/lib/tickets/resolve";
 
 const resolveSchema = z.object({
-  answer: z.string({ error: "answer is required" }).trim().min(1, "The answer cannot be empty.").max(20_000),
+  answer: text("answer must be text without control characters").trim().min(1, "The answer cannot be empty.").max(20_000),
   notify_email: z.boolean().default(true),
 });
 
