@@ -21,6 +21,11 @@ function pct(value: unknown): string {
   return typeof value === "number" ? `${Math.round(value * 1000) / 10} %` : "–";
 }
 
+/** part / whole as a percentage with two decimals (tiny shares must not round to 0). */
+function share(part: unknown, whole: unknown): string {
+  return typeof part === "number" && typeof whole === "number" && whole > 0 ? `${Math.round((part / whole) * 10_000) / 100} %` : "–";
+}
+
 function row(cells: string[]): string {
   return `| ${cells.join(" | ")} |`;
 }
@@ -78,7 +83,7 @@ export function readmeFigures(results: BenchResults): string {
   const chat = by("chat-cache-hit");
   if (chat) {
     lines.push(
-      `**Chat over HTTP** (\`npm run bench:chat\`; production build; embedder ${chat.embedder}, ${chat.tenants} tenants × ${chat.entries_per_tenant} + 1 × ${chat.large_tenant_entries} entries; ${chat.clients} clients; the embedder alone embeds ${num(get(chat, "embedder_alone.per_s"))} questions/s, paraphrases reach ${pct(get(chat, "paraphrase.share_of_embedder_alone"))} of it):`,
+      `**Chat over HTTP** (\`npm run bench:chat\`; production build; embedder ${chat.embedder}, ${chat.tenants} tenants × ${chat.entries_per_tenant} + 1 × ${chat.large_tenant_entries} entries; ${chat.clients} clients; the embedder alone embeds ${num(get(chat, "embedder_alone.per_s"))} questions/s, paraphrases reach ${share(get(chat, "paraphrase.per_s"), get(chat, "embedder_alone.per_s"))} of it):`,
       "",
       row(["traffic", "requests/s", "first text ms p50 / p99", "checked", "server embed / db / rest ms (p50)"]),
       row(["---", "---", "---", "---", "---"]),
