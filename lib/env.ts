@@ -28,6 +28,10 @@ const schema = z
     OPENAI_BASE_URL: optionalUrl,
     CHAT_MODEL: z.string().default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+    /** Where local model files live (fetched by `npm run models:fetch`); default <cwd>/.models. */
+    MODELS_DIR: optionalString,
+    /** With no OpenAI key/URL: the neural MiniLM embedder (when its files are present) or the hash embedder. */
+    LOCAL_EMBEDDER: z.enum(["minilm", "hash"]).default("minilm"),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
@@ -42,6 +46,19 @@ const schema = z
     INNGEST_SIGNING_KEY: optionalString,
 
     KNOWLEDGE_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).optional(),
+    // Per uploaded file or fetched page (README, "Knowledge-base limits"): a file past any
+    // of them fails for good with the reason, and reading runs in a child process.
+    INGEST_MAX_PAGES: z.coerce.number().int().min(1).default(3_000),
+    INGEST_MAX_TEXT_CHARS: z.coerce.number().int().min(1_000).default(10_000_000),
+    INGEST_MAX_CHUNKS: z.coerce.number().int().min(1).default(10_000),
+    INGEST_MAX_INFLATED_MB: z.coerce.number().int().min(1).default(100),
+    INGEST_EXTRACT_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
+    INGEST_EXTRACT_MEMORY_MB: z.coerce.number().int().min(128).default(512),
+    /** Whole fetch of a URL source, redirects included (besides a 15 s idle timeout). */
+    INGEST_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).default(60),
+
+    /** Demo tenants: seeded by default only on the embedded database; "true" opts in elsewhere. */
+    SEED_DEMO: z.enum(["true", "false"]).optional(),
 
     RESEND_API_KEY: optionalString,
     SMTP_URL: optionalString,
