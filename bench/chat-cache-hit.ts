@@ -200,7 +200,7 @@ async function main(): Promise<void> {
     by_kind: Object.fromEntries(MIX.map(([kind]) => [kind, summarizePhase(mixedSamples.filter((s) => s.query === kind), phases.mixed.windowMs)])),
   };
   const largeParaphrase = summarizePhase(phases.paraphrase.samples.filter((s) => s.large), phases.paraphrase.windowMs);
-  const share = alone.per_s > 0 ? round((paraphrase.per_s ?? 0) / alone.per_s) : null;
+  const share = alone.per_s > 0 ? round((paraphrase.per_s ?? 0) / alone.per_s, 3) : null;
   const wrong = [exact, paraphrase, miss, mixed].reduce((n, p) => n + p.wrong + p.false_hits, 0);
   emitResult({
     name: "chat-cache-hit",

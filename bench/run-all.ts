@@ -49,7 +49,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --build MODE     production build: auto (when sources changed), always, never (default auto)
   --timeout MIN    per benchmark (default 20)
   --out FILE       default bench-results.json (the report goes to bench-report.html beside it)
-  --readme         rewrite the figures block of README.md from this run`;
+  --readme         rewrite the figures block of README.md from this run
+  --from FILE      run nothing: redraw the report (and with --readme the README) from a results file`;
 
 const names = z
   .string()
@@ -64,10 +65,27 @@ const flags = z.object({
   timeout: z.preprocess((v) => (v === undefined ? v : Number(v)), z.number().positive()).default(20),
   out: z.string().default("bench-results.json"),
   readme: z.boolean().default(false),
+  from: z.string().optional(),
 });
+
+async function writeOutputs(results: BenchResults, out: string, readme: boolean): Promise<void> {
+  const report = path.join(path.dirname(out), "bench-report.html");
+  await writeText(out, JSON.stringify(results, null, 2) + "\n");
+  await writeText(report, resultsHtml(results));
+  console.log(`\n${resultsText(results)}\n\nWrote ${out} and ${report}`);
+  if (readme) {
+    await writeText("README.md", withReadmeFigures(await readFile("README.md", "utf8"), readmeFigures(results)));
+    console.log("Rewrote the figures in README.md");
+  }
+}
 
 async function main(): Promise<number> {
   const args = parseCommandLine(process.argv.slice(2), flags, ["full", "readme"]);
+  if (args.from) {
+    const results = JSON.parse(await readFile(args.from, "utf8")) as BenchResults;
+    await writeOutputs(results, args.out, args.readme);
+    return 0;
+  }
   const selected = BENCHES.filter((b) => (!args.only || args.only.includes(b.name)) && !args.skip?.includes(b.name));
   if (selected.some((b) => b.http && existsSync(b.file))) await ensureProductionBuild(args.build);
 
@@ -104,14 +122,7 @@ async function main(): Promise<number> {
     },
     runs,
   };
-  const report = path.join(path.dirname(args.out), "bench-report.html");
-  await writeText(args.out, JSON.stringify(results, null, 2) + "\n");
-  await writeText(report, resultsHtml(results));
-  console.log(`\n${resultsText(results)}\n\nWrote ${args.out} and ${report}`);
-  if (args.readme) {
-    await writeText("README.md", withReadmeFigures(await readFile("README.md", "utf8"), readmeFigures(results)));
-    console.log("Rewrote the figures in README.md");
-  }
+  await writeOutputs(results, args.out, args.readme);
   return runs.every((r) => r.status === "ok" || r.status === "missing") ? 0 : 1;
 }
 

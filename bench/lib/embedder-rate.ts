@@ -18,7 +18,7 @@ export async function embedderAloneRate(texts: string[], clients: number, second
     Array.from({ length: clients }, async (_, c) => {
       for (let i = c; performance.now() < end && !wasInterrupted(); i += clients) {
         const t = performance.now();
-        await embedder.embed([texts[i % texts.length]]);
+        await embedder.embed([`${texts[i % texts.length]} (${i})`]);
         ms.push(performance.now() - t);
       }
     }),
