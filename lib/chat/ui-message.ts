@@ -13,6 +13,8 @@ export interface ChatMessageMetadata {
   messageId?: string;
   ticketNumber?: number;
   modelCalls?: number;
+  /** The answer text streamed before it was handed over: a colleague will confirm it. */
+  unconfirmed?: boolean;
 }
 
 /** The assistant message streamed by POST /chat/stream (AI SDK UI message stream). */

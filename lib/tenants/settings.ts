@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
+import type { AnswerDelivery } from "@/lib/agent/state";
 import { cacheSettingsFor } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
@@ -21,6 +22,7 @@ export const settingsPatchSchema = z
       .gt(0, "The cache similarity threshold must be above 0 and at most 1.")
       .max(1, "The cache similarity threshold must be above 0 and at most 1.")
       .nullable(),
+    answerDelivery: z.enum(["stream", "hold"], { message: 'Answer delivery must be "stream" or "hold".' }),
     cacheTtlDays: z
       .number()
       .int("The cache lifetime must be a whole number of days.")
@@ -44,6 +46,8 @@ export interface TenantSettings {
   name: string;
   widgetKey: string;
   confidenceThreshold: number;
+  /** Stream answers as they are written (gated by evidence, checked after) or hold them until checked. */
+  answerDelivery: AnswerDelivery;
   /** The stored override, or null when the model's default applies. */
   cacheSimilarityThreshold: number | null;
   /** What the cache actually uses now (override or the embedding model's default). */
@@ -56,6 +60,7 @@ export interface TenantSettings {
 // breaking the Control Center.
 const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
+  answer_delivery: z.enum(["stream", "hold"]).optional().catch(undefined),
   cache_similarity_threshold: z.number().gt(0).max(1).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   branding: z
@@ -83,6 +88,7 @@ function toSettings(row: TenantRow): TenantSettings {
     name: row.name,
     widgetKey: row.widget_key,
     confidenceThreshold: stored.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
+    answerDelivery: stored.answer_delivery ?? "stream",
     cacheSimilarityThreshold: stored.cache_similarity_threshold ?? null,
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
@@ -126,6 +132,7 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
 
   const settings: Record<string, unknown> = { ...(current.settings ?? {}) };
   if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
+  if (input.answerDelivery !== undefined) settings.answer_delivery = input.answerDelivery;
   if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
   if (input.cacheSimilarityThreshold === null) delete settings.cache_similarity_threshold;
   else if (input.cacheSimilarityThreshold !== undefined) settings.cache_similarity_threshold = input.cacheSimilarityThreshold;

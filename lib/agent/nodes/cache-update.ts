@@ -25,6 +25,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       senderType: "ai",
       content: answer,
       metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations },
+      timing: state.generation,
     });
     if (embedding) {
       await writeCache(
@@ -52,6 +53,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
     offline: state.offline,
     confidence: state.confidence,
     modelCalls: state.model_calls,
+    streamedId: state.streamed_id,
   });
   return { answer, outcome: "answered", messages: [{ role: "assistant", content: answer }] };
 }

@@ -1,23 +1,18 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { gradeOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
 import { gradeWithModel } from "../llm";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
- * grade: keeps only the chunks that help answer the question (the model judges them;
- * offline, retrieval evidence does). Nothing relevant, or a model failure, escalates.
+ * grade: keeps only the chunks that help answer the question (the model judges them).
+ * Offline, every retrieved chunk goes on: the answerer judges them sentence by sentence,
+ * by meaning, and keeps the ones it quotes. Nothing relevant, or a model failure, escalates.
  */
 export async function grade(state: AgentStateValue, _config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const choice = getChatModel();
   if (state.retrieved.length === 0) return { relevant: [], escalation_reason: "no_relevant_context" };
-  if (choice.mode === "offline") {
-    const relevant = gradeOffline(state.question, state.retrieved)
-      .filter((g) => g.relevant)
-      .map((g) => g.chunk);
-    return { relevant, offline: true, escalation_reason: relevant.length ? null : "no_relevant_context" };
-  }
+  if (choice.mode === "offline") return { relevant: state.retrieved, offline: true };
   try {
     const { relevant: verdicts, calls } = await gradeWithModel(choice.model, state.question, state.retrieved);
     const relevant = state.retrieved.filter((_chunk, i) => verdicts[i]);
