@@ -20,7 +20,7 @@ export interface ScoredUnit {
 /** Units above this share of the best unit's similarity may join it in the answer. */
 const SAME_PASSAGE_RATIO = 0.75;
 const OTHER_PASSAGE_RATIO = 0.95;
-const FOLLOW_ON_RATIO = 0.5;
+const FOLLOW_ON_RATIO = 0.3;
 /** Sentences right after the best one that may carry on its point. */
 const FOLLOW_ON = 2;
 const MAX_SENTENCES = 5;
@@ -72,7 +72,7 @@ function withinBudget(units: ScoredUnit[]): ScoredUnit[] {
  * The units that answer the question, in the order they will be read: the best unit
  * by similarity (its passage weighted by retrieval), the next-best units of the same
  * passage, a unit of another passage only when it is nearly as close, the sentences
- * right after the best one when they carry on, and whole step lists when a step or
+ * right after the best one in its paragraph when they carry on, and whole step lists when a step or
  * its lead-in is chosen. Repeats are dropped.
  */
 export function pickUnits(units: readonly ScoredUnit[], passageWeight: (passage: number) => number = () => 0): ScoredUnit[] {
@@ -91,7 +91,8 @@ export function pickUnits(units: readonly ScoredUnit[], passageWeight: (passage:
   const sentences = dedupeUnits(chosen).slice(0, MAX_SENTENCES);
   for (let offset = 1; offset <= FOLLOW_ON; offset++) {
     const next = units.find((u) => u.passage === best.passage && u.unit.position === best.unit.position + offset);
-    if (!next || next.unit.kind !== "sentence" || next.similarity < FOLLOW_ON_RATIO * best.similarity) break;
+    if (!next || next.unit.kind !== "sentence" || next.unit.paragraph !== best.unit.paragraph) break;
+    if (next.similarity < FOLLOW_ON_RATIO * best.similarity) break;
     sentences.push(next);
   }
   const withSteps = sentences.flatMap((u) => (u.unit.kind === "sentence" ? [u] : stepRun(units, u)));

@@ -11,6 +11,8 @@ export interface PassageUnit {
   kind: UnitKind;
   /** Reading order within the passage. */
   position: number;
+  /** Which paragraph (line) of the passage it is in: a point carries on within one. */
+  paragraph: number;
 }
 
 const LIST_MARKER = /^\s*(?:[-*•+]|\d{1,2}[.)]|step\s+\d{1,2}\s*[:|.)-]?)\s+/i;
@@ -72,8 +74,10 @@ export function splitPassage(content: string, title = ""): PassageUnit[] {
   const units: PassageUnit[] = [];
   const trimmed = content.trimStart();
   if (title && trimmed.startsWith(title)) content = trimmed.slice(title.length);
-  const push = (text: string, kind: UnitKind) => units.push({ text, kind, position: units.length });
+  let paragraph = -1;
+  const push = (text: string, kind: UnitKind) => units.push({ text, kind, position: units.length, paragraph });
   for (const rawLine of content.split(/\n+/)) {
+    paragraph++;
     if (/^\s*#{1,6}\s/.test(rawLine)) continue;
     const isStep = LIST_MARKER.test(rawLine);
     const line = plain(rawLine.replace(LIST_MARKER, "")).replace(LABEL, "");

@@ -33,7 +33,8 @@ async function generateOffline(state: AgentStateValue, config: LangGraphRunnable
     answer_evidence: answer.evidence,
     offline: true,
     streamed_id: id,
-    generation: timer.stats(estimateTokens(answer.text)),
+    // It writes no tokens one by one: a rate would only measure the loop that emits its sentences.
+    generation: { ...timer.stats(estimateTokens(answer.text))!, tokensPerSecond: null },
   };
 }
 
