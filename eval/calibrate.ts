@@ -34,7 +34,14 @@ const recordSchema = z.object({
   draft: z.string().nullable().default(null),
   draft_cited_ids: z.array(z.string()).default([]),
   evidence: z
-    .object({ topSimilarity: z.number(), meanTopSimilarity: z.number(), passageSimilarity: z.number(), textAgreement: z.number(), termCoverage: z.number() })
+    .object({
+      topSimilarity: z.number(),
+      meanTopSimilarity: z.number(),
+      passageSimilarity: z.number(),
+      textAgreement: z.number(),
+      termCoverage: z.number(),
+      headingSimilarity: z.number(),
+    })
     .nullable()
     .default(null),
 });

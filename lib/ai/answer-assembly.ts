@@ -20,9 +20,10 @@ export interface ScoredUnit {
 /** Units above this share of the best unit's similarity may join it in the answer. */
 const SAME_PASSAGE_RATIO = 0.75;
 const OTHER_PASSAGE_RATIO = 0.95;
-const FOLLOW_ON_RATIO = 0.3;
-/** Sentences right after the best one that may carry on its point. */
+/** Sentences after the best one, in its paragraph, that carry on its point. */
 const FOLLOW_ON = 2;
+/** A paragraph this short is one answer (an FAQ entry), taken whole. */
+const SHORT_PARAGRAPH = 4;
 const MAX_SENTENCES = 5;
 const MAX_STEPS = 8;
 const MAX_CHARS = 1_000;
@@ -58,6 +59,20 @@ function stepRun(units: readonly ScoredUnit[], at: ScoredUnit): ScoredUnit[] {
   return run.some((u) => u.unit.kind === "step") ? run : [];
 }
 
+/**
+ * The best sentence's paragraph carries its point: a short paragraph (an FAQ answer)
+ * is taken whole, a long one for the next FOLLOW_ON sentences after the best.
+ */
+function carryOn(units: readonly ScoredUnit[], best: ScoredUnit): ScoredUnit[] {
+  if (best.unit.kind !== "sentence") return [];
+  const paragraph = units
+    .filter((u) => u.passage === best.passage && u.unit.paragraph === best.unit.paragraph && u.unit.kind === "sentence")
+    .sort((a, b) => a.unit.position - b.unit.position);
+  if (paragraph.length <= SHORT_PARAGRAPH) return paragraph;
+  const at = paragraph.indexOf(best);
+  return paragraph.slice(at + 1, at + 1 + FOLLOW_ON);
+}
+
 /** The best unit always; prose after it only while the answer stays short (step lists stay whole). */
 function withinBudget(units: ScoredUnit[]): ScoredUnit[] {
   let length = 0;
@@ -71,8 +86,8 @@ function withinBudget(units: ScoredUnit[]): ScoredUnit[] {
 /**
  * The units that answer the question, in the order they will be read: the best unit
  * by similarity (its passage weighted by retrieval), the next-best units of the same
- * passage, a unit of another passage only when it is nearly as close, the sentences
- * right after the best one in its paragraph when they carry on, and whole step lists when a step or
+ * passage, a unit of another passage only when it is nearly as close, its paragraph
+ * when short, else the sentences right after it, and whole step lists when a step or
  * its lead-in is chosen. Repeats are dropped.
  */
 export function pickUnits(units: readonly ScoredUnit[], passageWeight: (passage: number) => number = () => 0): ScoredUnit[] {
@@ -89,12 +104,7 @@ export function pickUnits(units: readonly ScoredUnit[], passageWeight: (passage:
       (u.passage !== best.passage && u.similarity >= OTHER_PASSAGE_RATIO * best.similarity),
   );
   const sentences = dedupeUnits(chosen).slice(0, MAX_SENTENCES);
-  for (let offset = 1; offset <= FOLLOW_ON; offset++) {
-    const next = units.find((u) => u.passage === best.passage && u.unit.position === best.unit.position + offset);
-    if (!next || next.unit.kind !== "sentence" || next.unit.paragraph !== best.unit.paragraph) break;
-    if (next.similarity < FOLLOW_ON_RATIO * best.similarity) break;
-    sentences.push(next);
-  }
+  sentences.push(...carryOn(units, best));
   const withSteps = sentences.flatMap((u) => (u.unit.kind === "sentence" ? [u] : stepRun(units, u)));
   const picked = withinBudget(dedupeUnits(withSteps));
   // Passages in the order they were chosen, units in reading order within each.

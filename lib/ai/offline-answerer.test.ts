@@ -34,7 +34,7 @@ function retrieveFor(question: string, articles: ReadonlyArray<{ title: string; 
 
 const unit = (passage: number, position: number, text: string, similarity: number, kind: "sentence" | "step" | "lead" = "sentence"): ScoredUnit => ({
   passage,
-  unit: { text, kind, position, paragraph: 0 },
+  unit: { text, kind, position, paragraph: 0, heading: null },
   similarity,
   vector: embedOffline(text),
 });
@@ -99,16 +99,16 @@ describe("answer assembly", () => {
       {
         citation: 1,
         units: [
-          { text: "To reset your password:", kind: "lead", position: 0, paragraph: 0 },
-          { text: "Open the sign-in page.", kind: "step", position: 1, paragraph: 1 },
-          { text: "Click Forgot password.", kind: "step", position: 2, paragraph: 2 },
+          { text: "To reset your password:", kind: "lead", position: 0, paragraph: 0, heading: null },
+          { text: "Open the sign-in page.", kind: "step", position: 1, paragraph: 1, heading: null },
+          { text: "Click Forgot password.", kind: "step", position: 2, paragraph: 2, heading: null },
         ],
       },
       {
         citation: 2,
         units: [
-          { text: "Links expire after a day.", kind: "sentence", position: 0, paragraph: 0 },
-          { text: "Ask again if so.", kind: "sentence", position: 1, paragraph: 0 },
+          { text: "Links expire after a day.", kind: "sentence", position: 0, paragraph: 0, heading: null },
+          { text: "Ask again if so.", kind: "sentence", position: 1, paragraph: 0, heading: null },
         ],
       },
     ]);
@@ -154,7 +154,14 @@ describe("offline answerer", () => {
 });
 
 describe("confidence calibration", () => {
-  const evidence = (x: number): AnswerEvidence => ({ topSimilarity: x, meanTopSimilarity: x, passageSimilarity: x, textAgreement: x, termCoverage: x });
+  const evidence = (x: number): AnswerEvidence => ({
+    topSimilarity: x,
+    meanTopSimilarity: x,
+    passageSimilarity: x,
+    textAgreement: x,
+    termCoverage: x,
+    headingSimilarity: x,
+  });
 
   it("fits a logistic model that separates right from wrong answers", () => {
     const samples = [0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9].map((x) => ({ evidence: evidence(x), correct: x > 0.5 }));

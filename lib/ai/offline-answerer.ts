@@ -2,7 +2,7 @@ import type { RetrievedChunk } from "@/lib/rag/types";
 import { calibrationFor, confidenceFromEvidence, type AnswerEvidence } from "./answer-calibration";
 import { assembleAnswer, pickUnits, type AnswerGroup, type ScoredUnit } from "./answer-assembly";
 import type { Embedder } from "./embeddings";
-import { splitPassage } from "./passage-units";
+import { splitPassage, type PassageUnit } from "./passage-units";
 import { contentTerms, termOverlap } from "./terms";
 import { cosineSimilarity } from "./vector";
 
@@ -38,7 +38,16 @@ function textAgreement(chunk: RetrievedChunk): number {
   return chunk.textRank <= 3 ? 1 : 0.5;
 }
 
-function evidenceOf(question: string, scored: ScoredUnit[], picked: ScoredUnit[], passages: RetrievedChunk[]): AnswerEvidence {
+/** The heading nearest a unit: a heading above it in the passage, else the passage's last heading, else its title. */
+const headingOf = (chunk: RetrievedChunk, unit: PassageUnit) => unit.heading ?? chunk.headingPath.at(-1) ?? chunk.title;
+
+function evidenceOf(
+  question: string,
+  scored: ScoredUnit[],
+  picked: ScoredUnit[],
+  passages: RetrievedChunk[],
+  headingSimilarity: (unit: ScoredUnit) => number,
+): AnswerEvidence {
   const similarities = scored.map((u) => u.similarity).sort((a, b) => b - a);
   const main = passages[picked[0].passage];
   const answerTerms = contentTerms(`${main.title} ${picked.map((u) => u.unit.text).join(" ")}`);
@@ -48,6 +57,7 @@ function evidenceOf(question: string, scored: ScoredUnit[], picked: ScoredUnit[]
     passageSimilarity: main.vectorSimilarity ?? 0,
     textAgreement: textAgreement(main),
     termCoverage: termOverlap(contentTerms(question), answerTerms),
+    headingSimilarity: headingSimilarity(picked[0]),
   };
 }
 
@@ -74,12 +84,15 @@ export async function answerOffline(question: string, chunks: RetrievedChunk[], 
   const passages = chunks.slice(0, MAX_PASSAGES);
   const units = passages.flatMap((chunk, passage) => splitPassage(chunk.content, chunk.title).slice(0, MAX_UNITS_PER_PASSAGE).map((unit) => ({ passage, unit })));
   if (units.length === 0) return NO_ANSWER;
-  const [questionVector, ...vectors] = await embedder.embed([question, ...units.map((u) => u.unit.text)]);
+  const headings = [...new Set(units.map((u) => headingOf(passages[u.passage], u.unit)))];
+  const [questionVector, ...vectors] = await embedder.embed([question, ...units.map((u) => u.unit.text), ...headings]);
+  const byHeading = new Map(vectors.splice(units.length).map((v, i) => [headings[i], cosineSimilarity(questionVector, v)]));
+  const headingSimilarity = (u: ScoredUnit) => byHeading.get(headingOf(passages[u.passage], u.unit)) ?? 0;
   const scored: ScoredUnit[] = units.map((u, i) => ({ ...u, vector: vectors[i], similarity: cosineSimilarity(questionVector, vectors[i]) }));
   const picked = pickUnits(scored, (passage) => PASSAGE_WEIGHT * (passages[passage].vectorSimilarity ?? 0));
   if (picked.length === 0) return NO_ANSWER;
   const { groups, quoted } = groupBySource(picked, passages);
   const pieces = assembleAnswer(groups);
-  const evidence = evidenceOf(question, scored, picked, passages);
+  const evidence = evidenceOf(question, scored, picked, passages, headingSimilarity);
   return { pieces, text: pieces.join(""), quoted, evidence, confidence: confidenceFromEvidence(evidence, calibrationFor(embedder.modelId)) };
 }

@@ -13,6 +13,8 @@ export interface PassageUnit {
   position: number;
   /** Which paragraph (line) of the passage it is in: a point carries on within one. */
   paragraph: number;
+  /** The Markdown heading above it within the passage, if any. */
+  heading: string | null;
 }
 
 const LIST_MARKER = /^\s*(?:[-*•+]|\d{1,2}[.)]|step\s+\d{1,2}\s*[:|.)-]?)\s+/i;
@@ -75,10 +77,15 @@ export function splitPassage(content: string, title = ""): PassageUnit[] {
   const trimmed = content.trimStart();
   if (title && trimmed.startsWith(title)) content = trimmed.slice(title.length);
   let paragraph = -1;
-  const push = (text: string, kind: UnitKind) => units.push({ text, kind, position: units.length, paragraph });
+  let heading: string | null = null;
+  const push = (text: string, kind: UnitKind) => units.push({ text, kind, position: units.length, paragraph, heading });
   for (const rawLine of content.split(/\n+/)) {
     paragraph++;
-    if (/^\s*#{1,6}\s/.test(rawLine)) continue;
+    const headingLine = /^\s*#{1,6}\s+(.*)$/.exec(rawLine);
+    if (headingLine) {
+      heading = plain(headingLine[1]) || heading;
+      continue;
+    }
     const isStep = LIST_MARKER.test(rawLine);
     const line = plain(rawLine.replace(LIST_MARKER, "")).replace(LABEL, "");
     if (!line) continue;
@@ -86,7 +93,11 @@ export function splitPassage(content: string, title = ""): PassageUnit[] {
       if (line.length >= 8) push(line, "step");
       continue;
     }
-    if (isHeadingLike(line)) continue;
+    // Chunks repeat their heading as a plain first line, and FAQ headings are questions.
+    if (isHeadingLike(line) || (line.endsWith("?") && splitSentences(line).length === 1 && line.split(/\s+/).length <= 15)) {
+      heading = line;
+      continue;
+    }
     for (const sentence of splitSentences(line)) {
       const text = sentence.replace(LABEL, "");
       if (text.endsWith(":") && text.length >= MIN_CHARS) push(text, "lead");
