@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { calibrationFor, type Calibration } from "@/lib/ai/answer-calibration";
 import { runCli } from "@/bench/lib/lifecycle";
-import { fitOn, simulate, splitQuestions, type CalibrationRecord, type SimulatedScore } from "./lib/calibration-split";
+import { fitOn, scoreAsRun, simulate, splitQuestions, type CalibrationRecord, type SimulatedScore } from "./lib/calibration-split";
 import { numberFlag, parseCommandLine } from "./lib/args";
 import { readTextFile } from "./lib/input";
 import { parseJsonl } from "./lib/jsonl";
@@ -31,6 +31,9 @@ const flags = z.object({
 
 const recordSchema = z.object({
   id: z.string(),
+  outcome: z.string(),
+  answer: z.string().default(""),
+  cited_ids: z.array(z.string()).default([]),
   draft: z.string().nullable().default(null),
   draft_cited_ids: z.array(z.string()).default([]),
   evidence: z
@@ -65,9 +68,15 @@ async function main(): Promise<number> {
   const records = new Map<string, CalibrationRecord>(parsed.records.map((r) => [r.value.id, r.value]));
   const embedder = await embedderOf(args.answers);
   const { tune, test } = splitQuestions(questions, args["test-share"], args.seed);
+  console.log(`Embedder ${embedder}; tune ${tune.length} / test ${test.length} questions; threshold ${args.threshold}\n`);
+  console.log(line("as run, tune", scoreAsRun(tune, records)));
+  console.log(line("as run, test", scoreAsRun(test, records)));
+  if (![...records.values()].some((r) => r.evidence)) {
+    console.log("\nThis run recorded no answerer evidence (a language model answered, or an older build): nothing to fit.");
+    return 0;
+  }
   const fitted = fitOn(tune, records, `${args.questions} tune split (seed ${args.seed}, ${tune.length} questions), embedder ${embedder}`);
   const current: Calibration = calibrationFor(embedder);
-  console.log(`Embedder ${embedder}; tune ${tune.length} / test ${test.length} questions; threshold ${args.threshold}\n`);
   console.log(line("current, tune", simulate(tune, records, current, args.threshold)));
   console.log(line("current, test", simulate(test, records, current, args.threshold)));
   console.log(line("fitted, tune", simulate(tune, records, fitted, args.threshold)));

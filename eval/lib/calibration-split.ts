@@ -7,6 +7,9 @@ import { ratio, round } from "./stats";
 /** What calibration needs of one eval:answers line. */
 export interface CalibrationRecord {
   id: string;
+  outcome: string;
+  answer: string;
+  cited_ids: string[];
   draft: string | null;
   draft_cited_ids: string[];
   evidence: AnswerEvidence | null;
@@ -55,6 +58,24 @@ export function simulate(questions: readonly Question[], records: ReadonlyMap<st
     answered: rows.filter((x) => x.answered).length,
     answeredCorrect: round(ratio(correct, answerable.length), 4),
     escalation: scoreEscalation(rows.map(({ q, answered }) => ({ expected: q.expect_escalation === true, escalated: !answered }))),
+    tokenF1: round(mean(f1), 4),
+  };
+}
+
+/** What the run itself did on these questions (works on runs made before evidence was recorded). */
+export function scoreAsRun(questions: readonly Question[], records: ReadonlyMap<string, CalibrationRecord>): SimulatedScore {
+  const rows = questions.map((q) => {
+    const r = records.get(q.id);
+    return { q, r, answered: r?.outcome === "answered" || r?.outcome === "cache_hit" };
+  });
+  const answerable = rows.filter(({ q }) => q.expect_escalation !== true && (q.article_ids?.length ?? 0) > 0);
+  const correct = answerable.filter(({ q, r, answered }) => answered && r?.cited_ids.some((id) => q.article_ids?.includes(id))).length;
+  const f1 = rows.filter(({ q, answered }) => answered && q.answer).map(({ q, r }) => tokenF1(r!.answer, q.answer!));
+  return {
+    questions: rows.length,
+    answered: rows.filter((x) => x.answered).length,
+    answeredCorrect: round(ratio(correct, answerable.length), 4),
+    escalation: scoreEscalation(rows.map(({ q, r, answered }) => ({ expected: q.expect_escalation === true, escalated: r?.outcome === "escalated" && !answered }))),
     tokenF1: round(mean(f1), 4),
   };
 }
