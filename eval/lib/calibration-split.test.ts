@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AnswerEvidence, Calibration } from "@/lib/ai/answer-calibration";
+import { uniformEvidence } from "@/tests/support/answer-evidence";
+import type { Calibration } from "@/lib/ai/answer-calibration";
 import { fitOn, scoreAsRun, simulate, splitQuestions, type CalibrationRecord } from "./calibration-split";
 import type { Question } from "./questions";
 
@@ -11,14 +12,6 @@ const questions: Question[] = Array.from({ length: 40 }, (_, i) => ({
   answer: `the answer ${i}`,
 }));
 
-const evidence = (x: number): AnswerEvidence => ({
-  topSimilarity: x,
-  meanTopSimilarity: x,
-  passageSimilarity: x,
-  textAgreement: x,
-  termCoverage: x,
-  headingSimilarity: x,
-});
 
 // Answerable questions get a right draft with strong evidence, except q8 (wrong article); held-out ones weak evidence.
 const records = new Map<string, CalibrationRecord>(
@@ -31,7 +24,7 @@ const records = new Map<string, CalibrationRecord>(
       cited_ids: i <= 8 ? [] : [`a${i}`],
       draft: `the answer ${i}`,
       draft_cited_ids: i === 8 ? ["other"] : [`a${i}`],
-      evidence: evidence(i <= 8 ? 0.1 : 0.9),
+      evidence: uniformEvidence(i <= 8 ? 0.1 : 0.9),
     },
   ]),
 );

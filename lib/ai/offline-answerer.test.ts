@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { uniformEvidence } from "@/tests/support/answer-evidence";
 import { embedOffline, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
 import { cosineSimilarity, EMBEDDING_DIMENSIONS } from "@/lib/ai/vector";
 import type { RetrievedChunk } from "@/lib/rag/types";
 import { HELP_ARTICLES } from "@/tests/support/knowledge-fixtures";
 import { assembleAnswer, dedupeUnits, pickUnits, type ScoredUnit } from "./answer-assembly";
-import { confidenceFromEvidence, fitCalibration, type AnswerEvidence } from "./answer-calibration";
+import { confidenceFromEvidence, fitCalibration } from "./answer-calibration";
 import type { Embedder } from "./embeddings";
 import { answerOffline } from "./offline-answerer";
 import { splitPassage, splitSentences } from "./passage-units";
@@ -154,19 +155,11 @@ describe("offline answerer", () => {
 });
 
 describe("confidence calibration", () => {
-  const evidence = (x: number): AnswerEvidence => ({
-    topSimilarity: x,
-    meanTopSimilarity: x,
-    passageSimilarity: x,
-    textAgreement: x,
-    termCoverage: x,
-    headingSimilarity: x,
-  });
 
   it("fits a logistic model that separates right from wrong answers", () => {
-    const samples = [0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9].map((x) => ({ evidence: evidence(x), correct: x > 0.5 }));
+    const samples = [0.1, 0.15, 0.2, 0.25, 0.3, 0.7, 0.75, 0.8, 0.85, 0.9].map((x) => ({ evidence: uniformEvidence(x), correct: x > 0.5 }));
     const calibration = fitCalibration(samples, "test");
-    expect(confidenceFromEvidence(evidence(0.85), calibration)).toBeGreaterThan(0.8);
-    expect(confidenceFromEvidence(evidence(0.15), calibration)).toBeLessThan(0.2);
+    expect(confidenceFromEvidence(uniformEvidence(0.85), calibration)).toBeGreaterThan(0.8);
+    expect(confidenceFromEvidence(uniformEvidence(0.15), calibration)).toBeLessThan(0.2);
   });
 });
