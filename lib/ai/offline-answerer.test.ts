@@ -5,7 +5,7 @@ import { cosineSimilarity, EMBEDDING_DIMENSIONS } from "@/lib/ai/vector";
 import type { RetrievedChunk } from "@/lib/rag/types";
 import { HELP_ARTICLES } from "@/tests/support/knowledge-fixtures";
 import { assembleAnswer, dedupeUnits, pickUnits, type ScoredUnit } from "./answer-assembly";
-import { confidenceFromEvidence, fitCalibration } from "./answer-calibration";
+import { calibrationFor, confidenceFromEvidence, fitCalibration } from "./answer-calibration";
 import type { Embedder } from "./embeddings";
 import { answerOffline } from "./offline-answerer";
 import { splitPassage, splitSentences } from "./passage-units";
@@ -161,5 +161,11 @@ describe("confidence calibration", () => {
     const calibration = fitCalibration(samples, "test");
     expect(confidenceFromEvidence(uniformEvidence(0.85), calibration)).toBeGreaterThan(0.8);
     expect(confidenceFromEvidence(uniformEvidence(0.15), calibration)).toBeLessThan(0.2);
+  });
+
+  it("finds an embedder's calibration by id prefix, and falls back to the conservative one", () => {
+    expect(calibrationFor(OFFLINE_EMBEDDING_MODEL_ID)).toBe(calibrationFor(`${OFFLINE_EMBEDDING_MODEL_ID}:abc123`));
+    expect(calibrationFor(`${OFFLINE_EMBEDDING_MODEL_ID}x`).fittedOn).toBe("hand-set fallback");
+    expect(calibrationFor("openai:text-embedding-3-small").fittedOn).toBe("hand-set fallback");
   });
 });

@@ -15,8 +15,9 @@ import { cosineSimilarity } from "./vector";
  * answers "offline mode".
  */
 
-const MAX_PASSAGES = 6;
-const MAX_UNITS_PER_PASSAGE = 14;
+// Every sentence is embedded per question: the passages retrieval ranked best carry the answer.
+const MAX_PASSAGES = 4;
+const MAX_UNITS_PER_PASSAGE = 12;
 /** How much retrieval's similarity of a passage adds to its sentences' own. */
 const PASSAGE_WEIGHT = 0.2;
 
@@ -50,7 +51,8 @@ function evidenceOf(
 ): AnswerEvidence {
   const similarities = scored.map((u) => u.similarity).sort((a, b) => b - a);
   const main = passages[picked[0].passage];
-  const answerTerms = contentTerms(`${main.title} ${picked.map((u) => u.unit.text).join(" ")}`);
+  // The heading above the answer is part of what it says ("Which regions are available?" over the list of regions).
+  const answerTerms = contentTerms(`${main.title} ${picked[0].unit.heading ?? ""} ${picked.map((u) => u.unit.text).join(" ")}`);
   return {
     topSimilarity: similarities[0],
     meanTopSimilarity: similarities.slice(0, 3).reduce((s, x) => s + x, 0) / Math.min(3, similarities.length),
