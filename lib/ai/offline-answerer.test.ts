@@ -6,6 +6,7 @@ import type { RetrievedChunk } from "@/lib/rag/types";
 import { HELP_ARTICLES } from "@/tests/support/knowledge-fixtures";
 import { assembleAnswer, dedupeUnits, pickUnits, type ScoredUnit } from "./answer-assembly";
 import { calibrationFor, confidenceFromEvidence, fitCalibration } from "./answer-calibration";
+import { clearEmbeddingMemoForTests } from "./embedding-memo";
 import type { Embedder } from "./embeddings";
 import { answerOffline } from "./offline-answerer";
 import { splitPassage, splitSentences } from "./passage-units";
@@ -133,12 +134,16 @@ describe("offline answerer", () => {
     expect(new Set(sentences).size).toBe(sentences.length);
   });
 
-  it("embeds the question and every sentence in one call", async () => {
-    const calls: number[] = [];
-    const counting: Embedder = { ...hashEmbedder, embed: async (texts) => (calls.push(texts.length), embedOfflineMany(texts)) };
-    await answerOffline("Can I get a refund?", retrieveFor("Can I get a refund?"), counting);
+  it("embeds the question and every sentence in one call, and known sentences only once", async () => {
+    clearEmbeddingMemoForTests();
+    const calls: string[][] = [];
+    const counting: Embedder = { ...hashEmbedder, embed: async (texts) => (calls.push(texts), embedOfflineMany(texts)) };
+    const first = await answerOffline("Can I get a refund?", retrieveFor("Can I get a refund?"), counting);
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toBeGreaterThan(5);
+    expect(calls[0].length).toBeGreaterThan(5);
+    const again = await answerOffline("Can I get a refund?", retrieveFor("Can I get a refund?"), counting);
+    expect(calls[1]).toEqual(["Can I get a refund?"]);
+    expect(again).toEqual(first);
   });
 
   it("is more confident about a covered question than about one the knowledge base does not cover", async () => {

@@ -1,6 +1,7 @@
 import type { RetrievedChunk } from "@/lib/rag/types";
 import { calibrationFor, confidenceFromEvidence, type AnswerEvidence } from "./answer-calibration";
 import { assembleAnswer, pickUnits, type AnswerGroup, type ScoredUnit } from "./answer-assembly";
+import { embedWithMemo } from "./embedding-memo";
 import type { Embedder } from "./embeddings";
 import { splitPassage, type PassageUnit } from "./passage-units";
 import { contentTerms, termOverlap } from "./terms";
@@ -9,7 +10,7 @@ import { cosineSimilarity } from "./vector";
 /*
  * The offline answerer: what answers when no language model is configured. It does not
  * imitate one. It embeds the question and every sentence of the retrieved passages in
- * one call, picks the sentences closest in meaning (weighted by how well retrieval
+ * one call (sentences it has seen before are remembered, lib/ai/embedding-memo.ts), picks the sentences closest in meaning (weighted by how well retrieval
  * ranked their passage), and quotes them with citations. Its confidence is a calibrated
  * probability from that evidence (lib/ai/answer-calibration.ts). The UI labels its
  * answers "offline mode".
@@ -87,7 +88,9 @@ export async function answerOffline(question: string, chunks: RetrievedChunk[], 
   const units = passages.flatMap((chunk, passage) => splitPassage(chunk.content, chunk.title).slice(0, MAX_UNITS_PER_PASSAGE).map((unit) => ({ passage, unit })));
   if (units.length === 0) return NO_ANSWER;
   const headings = [...new Set(units.map((u) => headingOf(passages[u.passage], u.unit)))];
-  const [questionVector, ...vectors] = await embedder.embed([question, ...units.map((u) => u.unit.text), ...headings]);
+  const embedded = await embedWithMemo(embedder, [question], [...units.map((u) => u.unit.text), ...headings]);
+  const [questionVector] = embedded.fresh;
+  const vectors = embedded.known;
   const byHeading = new Map(vectors.splice(units.length).map((v, i) => [headings[i], cosineSimilarity(questionVector, v)]));
   const headingSimilarity = (u: ScoredUnit) => byHeading.get(headingOf(passages[u.passage], u.unit)) ?? 0;
   const scored: ScoredUnit[] = units.map((u, i) => ({ ...u, vector: vectors[i], similarity: cosineSimilarity(questionVector, vectors[i]) }));
