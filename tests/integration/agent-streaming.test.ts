@@ -2,6 +2,8 @@ import type { UIMessageChunk } from "ai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as sessionRoute } from "@/app/chat/session/route";
 import { POST as streamRoute } from "@/app/chat/stream/route";
+import { clearEmbeddingMemoForTests } from "@/lib/ai/embedding-memo";
+import { getEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
@@ -30,7 +32,10 @@ beforeAll(async () => {
   );
 });
 
-afterEach(() => setChatModelForTests(undefined));
+afterEach(() => {
+  setChatModelForTests(undefined);
+  setEmbedderForTests(undefined);
+});
 afterAll(() => closePool());
 
 interface Arrival {
@@ -154,5 +159,20 @@ describe("streaming the answer as it is written", () => {
     const ai = (await storedMessages(conversationId)).find((m) => m.sender_type === "ai");
     expect(ai?.ttft_ms).toBeGreaterThanOrEqual(0);
     expect(ai?.tokens_per_second).toBeNull();
+  });
+
+  it("hands over with the bridge message, never an error, when the embedder fails mid-answer", async () => {
+    setChatModelForTests("offline");
+    clearEmbeddingMemoForTests(); // every sentence must reach the embedder
+    const real = getEmbedder();
+    // The question's own embedding (cache and retrieval) works; the answerer's batch of sentences fails.
+    setEmbedderForTests({ ...real, embed: async (texts) => (texts.length > 1 ? Promise.reject(new Error("model crashed")) : real.embed(texts)) });
+    const { arrivals, conversationId } = await askLive(streaming, "How do I export my data as CSV?");
+    const chunks = chunksOf(arrivals);
+    expect(chunks.some((c) => c.type === "error")).toBe(false);
+    expect(statusesOf(chunks)).toContain("waiting_for_agent");
+    expect(textOf(chunks)).toMatch(/Ticket #\d+ created/);
+    const ticket = await withService(async (tx) => (await tx.query<{ escalation_reason: string }>("select escalation_reason from public.tickets where conversation_id = $1", [conversationId])).rows[0]);
+    expect(ticket.escalation_reason).toBe("model_error");
   });
 });

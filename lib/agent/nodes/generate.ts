@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import { answerOffline } from "@/lib/ai/offline-answerer";
+import { answerOffline, type OfflineAnswer } from "@/lib/ai/offline-answerer";
 import { getChatModel, type ChatModel } from "@/lib/ai/providers";
 import { citationOf } from "../citations";
 import { emit } from "../context";
@@ -19,7 +19,14 @@ import { mayStreamModelAnswer } from "../stream-gate";
  */
 async function generateOffline(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const timer = startGenerationTimer(config);
-  const answer = await answerOffline(state.question, state.relevant, getEmbedder());
+  let answer: OfflineAnswer;
+  try {
+    answer = await answerOffline(state.question, state.relevant, getEmbedder());
+  } catch (error) {
+    // The local embedding model failed mid-answer: a human takes the question.
+    console.warn("[agent] the offline answerer failed, escalating:", (error as Error).message);
+    return { escalation_reason: "model_error", offline: true };
+  }
   if (!answer.text) return { escalation_reason: "no_relevant_context", confidence: 0, offline: true };
   const stream = state.answer_delivery === "stream" && answer.confidence >= state.confidence_threshold;
   const id = stream ? randomUUID() : null;
