@@ -7,7 +7,8 @@ export interface DemoTenantEntry {
   slug: string;
   name: string;
   widgetKey: string;
-  staff: Array<{ email: string; password: string; role: string }>;
+  /** Sign-in names only: the passwords are printed on the launcher's console, never served. */
+  staff: Array<{ email: string; role: string }>;
 }
 
 export function demoManifestPath(): string {
@@ -22,12 +23,4 @@ export async function readDemoTenants(): Promise<DemoTenantEntry[] | null> {
   } catch {
     return null;
   }
-}
-
-/** The app's own origin as the browser reached it, for snippets that must be absolute. */
-export function originFrom(headers: Headers): string {
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
-  if (!host) return process.env.APP_URL ?? "http://localhost:3000";
-  const proto = headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto}://${host}`;
 }

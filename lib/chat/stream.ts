@@ -5,6 +5,7 @@ import type { AgentGraph } from "@/lib/agent/graph";
 import { askAgent, type AgentQuestion } from "@/lib/agent/run";
 import { withTenant } from "@/lib/db/tenant";
 import { openTicket } from "@/lib/tickets/escalation";
+import { serverTimingHeader, timingMetadata, type RequestTiming } from "./timing";
 import type { ChatUIMessage } from "./ui-message";
 
 type Writer = UIMessageStreamWriter<ChatUIMessage>;
@@ -22,7 +23,7 @@ function writeText(writer: Writer, id: string, text: string): void {
  * it. If the check after the draft fails, the hand-over marks the draft unconfirmed
  * (message metadata) and adds the bridge message as the last text part.
  */
-function eventWriter(writer: Writer): (event: AgentEvent) => boolean {
+function eventWriter(writer: Writer, timing?: RequestTiming): (event: AgentEvent) => boolean {
   let open: string | null = null;
   const closeDraft = () => {
     if (open) writer.write({ type: "text-end", id: open });
@@ -31,6 +32,7 @@ function eventWriter(writer: Writer): (event: AgentEvent) => boolean {
     return shown;
   };
   return (event) => {
+    const serverTiming = timing ? { serverTiming: timingMetadata(timing) } : {};
     if (event.type === "status") {
       writer.write({ type: "data-status", id: "status", data: { status: event.status } });
       return false;
@@ -62,6 +64,7 @@ function eventWriter(writer: Writer): (event: AgentEvent) => boolean {
           confidence: event.confidence,
           messageId: event.messageId,
           modelCalls: event.modelCalls,
+          ...serverTiming,
         },
       });
       return true;
@@ -82,6 +85,7 @@ function eventWriter(writer: Writer): (event: AgentEvent) => boolean {
         messageId: event.messageId,
         ticketNumber: event.ticketNumber,
         ...(unconfirmed ? { unconfirmed: true } : {}),
+        ...serverTiming,
       },
     });
     return true;
@@ -148,7 +152,7 @@ export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Re
   const stream = createUIMessageStream<ChatUIMessage>({
     async execute({ writer }) {
       writer.write({ type: "start", messageMetadata: { fromCache: false, offline: false, confidence: null } });
-      const writeEvent = eventWriter(writer);
+      const writeEvent = eventWriter(writer, input.timing);
       let settled = false;
       try {
         for await (const event of askAgent(input, graph)) settled = writeEvent(event) || settled;
@@ -162,6 +166,8 @@ export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Re
   });
   // no-transform: `next start` would otherwise gzip the event stream, flushing a deflate
   // block per part (a third of the server's CPU on a cache hit) for a few hundred bytes.
-  const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
+  // What is known before the stream starts (an exact hit: all of it) goes in a header too.
+  const timingHeader: Record<string, string> = input.timing ? { "server-timing": serverTimingHeader(input.timing) } : {};
+  const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform", ...timingHeader } });
   return new Response(response.body && coalesceChunks(response.body), { status: response.status, headers: response.headers });
 }
