@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const password = `bench-${uploader.id}`;
   await withService((tx) => createStaffMember(tx, { tenantId: uploader.id, email, password, role: "owner" }));
   console.error(`Seeding ${CACHE_ENTRIES} cached answers for the bystander (${db.kind})…`);
-  await seedManyCaches([{ id: bystander.id, index: 0 }], CACHE_ENTRIES, { adminUrl: db.adminUrl, concurrency: 1, log: (m) => console.error(m) });
+  await seedManyCaches([{ id: bystander.id, index: 0, entries: CACHE_ENTRIES }], { adminUrl: db.adminUrl, log: (m) => console.error(m) });
   const questions = syntheticQuestions(CACHE_ENTRIES, 1);
   console.error(`Writing a ${args.pages}-page PDF…`);
   const pdf = writePdf(args.pages);
