@@ -9,7 +9,13 @@ const nextConfig: NextConfig = {
     "pg",
     "unpdf",
     "@langchain/langgraph-checkpoint-postgres",
+    // Optional local-model runtimes, imported dynamically only with no OpenAI key/URL.
+    "@huggingface/transformers",
+    "onnxruntime-node",
   ],
+  // Deployed (an API key set), the local-model runtimes are never loaded: keep them out of
+  // the traced function bundles (they added 27 MB to each route that embeds).
+  outputFileTracingExcludes: { "*": ["node_modules/@huggingface/**", "node_modules/onnxruntime-*/**"] },
   // Ingestion reads each file in a child process (lib/rag/extract-sandbox.ts) that runs
   // lib/rag/extract-child.ts through tsx; deployed, Inngest runs jobs at /api/inngest.
   outputFileTracingIncludes: {

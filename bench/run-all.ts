@@ -29,6 +29,7 @@ interface BenchSpec {
 }
 
 const BENCHES: BenchSpec[] = [
+  { name: "embedder", file: "bench/embedder.ts", quick: { env: { BENCH_QUERIES: "300", BENCH_DOCUMENTS: "128" } } },
   { name: "cache-lookup", file: "bench/cache-lookup.ts", quick: { args: ["--entries", "10000", "--large", "100000", "--queries", "100", "--duration", "3"] } },
   { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--entries", "2000", "--large", "20000", "--queries", "100", "--duration", "10", "--warmup", "3"] } },
   { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: { args: ["--duration", "10", "--warmup", "3"] } },

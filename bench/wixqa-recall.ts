@@ -12,7 +12,8 @@
  * Each knowledge base is ingested as one tenant through the real pipeline (upload -> job
  * -> chunks); every question goes through retrieve() (hybrid search, k = 5) and the
  * figures are recall@5, hit@5 and MRR of the cited article ids. Uses the configured
- * embedder (named in the result), and the offline one too when another is configured.
+ * embedder (named in the result; the local MiniLM with no API key), and the hash embedder
+ * too when another is configured.
  * Data stays outside the repository: WIXQA_PATH (default ../shared/eval/wixqa-dev.jsonl).
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -23,8 +24,8 @@ import { runCli } from "@/bench/lib/lifecycle";
 import { emitResult } from "@/bench/lib/result";
 import { startRunDatabase } from "@/bench/lib/run-database";
 import { createRunTenant } from "@/bench/lib/tenants";
-import { EMBEDDING_DIMENSIONS, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
-import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
+import { OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
+import { getEmbedder, hashEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { systemClaims, visitorClaims } from "@/lib/auth/claims";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
@@ -143,12 +144,6 @@ async function evaluate(rows: WixQaRow[], articles: Map<string, Article>) {
   return result;
 }
 
-const offlineEmbedder: Embedder = {
-  modelId: OFFLINE_EMBEDDING_MODEL_ID,
-  dimensions: EMBEDDING_DIMENSIONS,
-  embed: async (texts) => embedOfflineMany(texts),
-};
-
 /** Both knowledge bases with the current embedder. */
 async function evaluateBoth(rows: WixQaRow[], cited: Map<string, Article>, distractors: Article[]) {
   const cited_only = await evaluate(rows, cited);
@@ -166,7 +161,7 @@ async function main() {
   let offline = configured;
   if (configured.embedder !== OFFLINE_EMBEDDING_MODEL_ID) {
     // A model is configured: also measure the offline embedder on the same data.
-    setEmbedderForTests(offlineEmbedder);
+    setEmbedderForTests(hashEmbedder);
     offline = await evaluateBoth(rows, cited, distractors.articles);
     setEmbedderForTests(undefined);
   }

@@ -17,6 +17,7 @@ import { numberFlag, onErrorSchema, parseCommandLine, thresholdListSchema } from
 import { parseCsv } from "./lib/csv";
 import { planCacheEval, type LabeledText } from "./lib/cache-protocol";
 import { replayReportHtml, replayTable, runReplay, type ReplayTarget } from "./lib/cache-replay";
+import { holdoutReport, holdoutText } from "./lib/cache-holdout";
 import { cacheReportHtml, cacheSummaryTable, recommendationText, summarizeCacheRun } from "./lib/cache-report";
 import { queryCaches, seedCaches } from "./lib/cache-run";
 import { formatIssues, readTextFile } from "./lib/input";
@@ -36,7 +37,9 @@ const USAGE = `Usage: npm run eval:cache -- --csv <file> --text-col <name> --lab
   --protocol NAME          seeded (default): seed phrasings, query the rest;
                            replay: queries in seeded random order into empty caches, a miss
                            answered and written, a hit checked (curves as traffic accrues);
-                           both`;
+                           both
+  --holdout-labels F       also calibrate the threshold on a share 1-F of the labels and
+                           report hit / false-hit rates on the other F (out of sample)`;
 
 const flags = z.object({
   csv: z.string({ message: "--csv is required" }),
@@ -51,6 +54,7 @@ const flags = z.object({
   "on-error": onErrorSchema.default("fail"),
   limit: numberFlag({ int: true, min: 1 }).optional(),
   seed: numberFlag({ int: true }).default(1),
+  "holdout-labels": numberFlag({ min: 0.05, max: 0.95 }).optional(),
   protocol: z.enum(["seeded", "replay", "both"], { message: "--protocol must be seeded, replay or both" }).default("seeded"),
 });
 
@@ -95,14 +99,18 @@ async function main(): Promise<number> {
     args.thresholds,
     args["max-false-hit-rate"],
   );
+  const fraction = args["holdout-labels"];
+  const holdout =
+    fraction === undefined ? undefined : holdoutReport(results, { fraction, seed: args.seed, maxFalseHitRate: args["max-false-hit-rate"], negativeLabel });
   const side = sidePaths(args.out);
   await writeText(args.out, toJsonl(results.map((r) => ({ text: r.text, label: r.label, tenant: r.tenant, line: r.line, best_match_label: r.bestLabel, best_match_tenant: r.bestTenant, similarity: r.similarity, lookup_ms: r.lookupMs, embed_ms: r.embedMs }))));
-  await writeText(side.summary, JSON.stringify(summary, null, 2) + "\n");
+  await writeText(side.summary, JSON.stringify(holdout ? { ...summary, holdout } : summary, null, 2) + "\n");
   await writeText(side.report, cacheReportHtml(summary, results));
 
   const printed = cacheSummaryTable(summary);
   console.log(`\n${textTable(printed.headers, printed.rows)}\n`);
   console.log(recommendationText(summary));
+  if (holdout) console.log(holdoutText(holdout));
   console.log(`Cross-tenant hits: ${summary.crossTenantHits}${summary.crossTenantHits ? "  <-- ISOLATION DEFECT" : " (as required)"}`);
   console.log(`Wrote ${args.out}, ${side.summary}, ${side.report}`);
   return summary.crossTenantHits > 0 ? 1 : 0;

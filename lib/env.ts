@@ -28,6 +28,10 @@ const schema = z
     OPENAI_BASE_URL: optionalUrl,
     CHAT_MODEL: z.string().default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+    /** Where local model files live (fetched by `npm run models:fetch`); default <cwd>/.models. */
+    MODELS_DIR: optionalString,
+    /** With no OpenAI key/URL: the neural MiniLM embedder (when its files are present) or the hash embedder. */
+    LOCAL_EMBEDDER: z.enum(["minilm", "hash"]).default("minilm"),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),

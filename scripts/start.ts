@@ -7,7 +7,12 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { fetchModel } from "@/lib/ai/models/fetch";
+import { MINILM, modelsDir } from "@/lib/ai/models/manifest";
 import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { withService } from "@/lib/db/tenant";
+import { queueReembedsForModel } from "@/lib/rag/embedding-model";
 import { closePool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
 import { DEMO_TENANTS } from "@/lib/tenants/demo";
@@ -65,9 +70,27 @@ function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/** With no OpenAI key/URL the local embedder is the default: fetch it on first use. */
+async function ensureLocalModels(): Promise<void> {
+  const { OPENAI_API_KEY, OPENAI_BASE_URL, LOCAL_EMBEDDER } = process.env;
+  if (OPENAI_API_KEY || OPENAI_BASE_URL || LOCAL_EMBEDDER === "hash") return;
+  const result = await fetchModel(MINILM, { root: modelsDir() });
+  if (!result.ok) {
+    console.warn(`Could not fetch ${MINILM.title}: ${result.message}. Continuing with the hash embedder; run \`npm run models:fetch\` to retry.`);
+  }
+}
+
+/** Tenants whose vectors came from another model (e.g. before the model was fetched) are re-embedded. */
+async function reembedStaleTenants(): Promise<void> {
+  const modelId = getEmbedder().modelId;
+  const queued = await withService((tx) => queueReembedsForModel(tx, modelId));
+  if (queued.length) console.log(`Re-embedding ${queued.length} tenant(s) with ${modelId}: their vectors came from another model`);
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   ensureSecret();
+  await ensureLocalModels();
   let embedded: EmbeddedDatabase | undefined;
 
   if (!process.env.DATABASE_URL) {
@@ -82,6 +105,8 @@ async function main() {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
   parseEnv(process.env); // fail fast, naming the setting, before anything else starts
 
+  // Queued for the app's runner: tenants whose vectors another embedding model made.
+  if (embedded || process.env.DATABASE_ADMIN_URL) await reembedStaleTenants();
   const plan = demoSeedingPlan({ embedded: Boolean(embedded), seedDemo: process.env.SEED_DEMO, adminUrl: process.env.DATABASE_ADMIN_URL });
   if (plan.note) console.warn(plan.note);
   // Seeding runs only its own jobs: tenants' queued work waits for the app's runner, so

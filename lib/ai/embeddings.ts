@@ -1,6 +1,9 @@
 import "server-only";
 import { embedMany } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
+import { createLocalEmbedder } from "@/lib/ai/local-embedder";
+import { MINILM, modelDir, modelsDir } from "@/lib/ai/models/manifest";
+import { checkModelFolder } from "@/lib/ai/models/verify";
 import { EMBEDDING_DIMENSIONS, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
 import { padEmbedding } from "@/lib/ai/vector";
 import { env } from "@/lib/env";
@@ -10,9 +13,14 @@ export interface Embedder {
   modelId: string;
   dimensions: number;
   embed(texts: string[]): Promise<number[][]>;
+  /** Loads a local model ahead of the first question (no-op for remote and hash embedders). */
+  warm?(): Promise<void>;
 }
 
-const offlineEmbedder: Embedder = {
+/** Model ids of the local MiniLM embedder start with this (the rest names its ONNX file). */
+export const MINILM_MODEL_ID_PREFIX = "local:all-MiniLM-L6-v2-int8";
+
+export const hashEmbedder: Embedder = {
   modelId: OFFLINE_EMBEDDING_MODEL_ID,
   dimensions: EMBEDDING_DIMENSIONS,
   embed: async (texts) => embedOfflineMany(texts),
@@ -23,21 +31,43 @@ let configured: Embedder | undefined;
 
 /**
  * The embedder the product uses: OpenAI (or any OpenAI-compatible server by base URL)
- * when configured, the offline hashed n-gram embedder otherwise. Shorter vectors are
- * zero-padded to 1536, which leaves cosine similarity unchanged.
+ * when configured; otherwise the local all-MiniLM-L6-v2 model when its files are in
+ * MODELS_DIR and intact; the deterministic hash embedder as the last fallback. Shorter
+ * vectors are zero-padded to 1536, which leaves cosine similarity unchanged.
  */
 export function getEmbedder(): Embedder {
   if (override) return override;
-  if (configured) return configured;
-  const { OPENAI_API_KEY, OPENAI_BASE_URL, EMBEDDING_MODEL } = env();
-  if (!OPENAI_API_KEY && !OPENAI_BASE_URL) {
-    configured = offlineEmbedder;
-    return configured;
+  configured ??= chooseEmbedder();
+  return configured;
+}
+
+function chooseEmbedder(): Embedder {
+  const { OPENAI_API_KEY, OPENAI_BASE_URL, EMBEDDING_MODEL, LOCAL_EMBEDDER, MODELS_DIR } = env();
+  if (OPENAI_API_KEY || OPENAI_BASE_URL) return openAiEmbedder(OPENAI_API_KEY, OPENAI_BASE_URL, EMBEDDING_MODEL);
+  if (LOCAL_EMBEDDER === "hash") return hashEmbedder;
+  return localMiniLmEmbedder(modelsDir({ MODELS_DIR })) ?? hashEmbedder;
+}
+
+/** The local MiniLM embedder, or undefined (with a message naming the file) when its files are not usable. */
+export function localMiniLmEmbedder(root: string): Embedder | undefined {
+  const check = checkModelFolder(MINILM, modelDir(MINILM, root));
+  if (!check.ok) {
+    console.warn(
+      `[embeddings] The local embedder cannot be used: ${check.message}. Falling back to the hash embedder ` +
+        `(${OFFLINE_EMBEDDING_MODEL_ID}), which matches wording, not meaning. Run \`npm run models:fetch\` to fix.`,
+    );
+    return undefined;
   }
-  const provider = createOpenAI({ apiKey: OPENAI_API_KEY ?? "not-needed", baseURL: OPENAI_BASE_URL });
-  const model = provider.embedding(EMBEDDING_MODEL);
-  configured = {
-    modelId: `${OPENAI_BASE_URL ? "openai-compatible" : "openai"}:${EMBEDDING_MODEL}`,
+  // Each source's int8 export gives slightly different vectors: the id names the file.
+  const onnx = check.hashes[MINILM.weights].slice(0, 8);
+  return createLocalEmbedder({ modelsRoot: root, modelName: MINILM.id, modelId: `${MINILM_MODEL_ID_PREFIX}:${onnx}` });
+}
+
+function openAiEmbedder(apiKey: string | undefined, baseURL: string | undefined, modelName: string): Embedder {
+  const provider = createOpenAI({ apiKey: apiKey ?? "not-needed", baseURL });
+  const model = provider.embedding(modelName);
+  return {
+    modelId: `${baseURL ? "openai-compatible" : "openai"}:${modelName}`,
     dimensions: EMBEDDING_DIMENSIONS,
     async embed(texts) {
       if (texts.length === 0) return [];
@@ -45,7 +75,6 @@ export function getEmbedder(): Embedder {
       return embeddings.map((v) => padEmbedding(v, EMBEDDING_DIMENSIONS));
     },
   };
-  return configured;
 }
 
 /** Tests swap the embedder here and nowhere else. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { CacheHit } from "@/lib/cache/port";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { pickBestHit } from "@/lib/cache/ranking";
-import { cacheSettingsFor, OFFLINE_SIMILARITY_THRESHOLD } from "@/lib/cache/settings";
+import { cacheSettingsFor, MINILM_SIMILARITY_THRESHOLD, OFFLINE_SIMILARITY_THRESHOLD, withSimilarityThreshold } from "@/lib/cache/settings";
 
 const hit = (id: string, similarity: number, source: "ai" | "human"): CacheHit => ({
   id,
@@ -42,12 +42,23 @@ describe("cacheSettingsFor", () => {
   it("defaults per embedding model and to a 7-day TTL", () => {
     expect(cacheSettingsFor({}, "openai:text-embedding-3-small")).toEqual({ similarityThreshold: 0.9, ttlDays: 7 });
     expect(cacheSettingsFor(null, "offline-hash-v1")).toEqual({ similarityThreshold: OFFLINE_SIMILARITY_THRESHOLD, ttlDays: 7 });
+    expect(cacheSettingsFor({}, "local:all-MiniLM-L6-v2-int8:8199be6f")).toEqual({ similarityThreshold: MINILM_SIMILARITY_THRESHOLD, ttlDays: 7 });
   });
 
-  it("applies the tenant's overrides and ignores malformed ones", () => {
-    const settings = { cache_similarity_threshold: 0.85, cache_ttl_days: 30, branding: {} };
+  it("applies the tenant's override for the current model only, and ignores malformed ones", () => {
+    const settings = { cache_similarity_thresholds: { "offline-hash-v1": 0.85 }, cache_ttl_days: 30, branding: {} };
     expect(cacheSettingsFor(settings, "offline-hash-v1")).toEqual({ similarityThreshold: 0.85, ttlDays: 30 });
-    const broken = { cache_similarity_threshold: 7, cache_ttl_days: "soon" };
+    expect(cacheSettingsFor(settings, "openai:x")).toEqual({ similarityThreshold: 0.9, ttlDays: 30 });
+    const broken = { cache_similarity_thresholds: { "openai:x": 7 }, cache_ttl_days: "soon" };
     expect(cacheSettingsFor(broken, "openai:x")).toEqual({ similarityThreshold: 0.9, ttlDays: 7 });
+    expect(cacheSettingsFor({ cache_similarity_thresholds: "high" }, "openai:x").similarityThreshold).toBe(0.9);
+  });
+
+  it("sets and clears one model's threshold, keeping the others and every other setting", () => {
+    const start = { cache_ttl_days: 3, cache_similarity_thresholds: { "openai:x": 0.92 } };
+    const set = withSimilarityThreshold(start, "offline-hash-v1", 0.7);
+    expect(set).toEqual({ cache_ttl_days: 3, cache_similarity_thresholds: { "openai:x": 0.92, "offline-hash-v1": 0.7 } });
+    expect(withSimilarityThreshold(set, "openai:x", null)).toEqual({ cache_ttl_days: 3, cache_similarity_thresholds: { "offline-hash-v1": 0.7 } });
+    expect(withSimilarityThreshold({ cache_ttl_days: 3, cache_similarity_thresholds: { a: 0.5 } }, "a", null)).toEqual({ cache_ttl_days: 3 });
   });
 });

@@ -12,6 +12,13 @@ import {
 import { flushCacheHits } from "@/lib/cache/hit-counter";
 import { lookupAs, pgvectorCache, type CacheRequest } from "@/lib/cache/pgvector";
 import type { CacheEntryInput, CacheHit, CacheScope, SemanticCache } from "@/lib/cache/port";
+import {
+  setPgCacheEmbeddings,
+  setUpstashCacheEmbeddings,
+  stalePgCacheEntries,
+  staleUpstashCacheEntries,
+  type StaleCacheEntry,
+} from "@/lib/cache/reembed-entries";
 import { createUpstashCache, createUpstashIndex, type UpstashIndex } from "@/lib/cache/upstash";
 import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
 
@@ -153,4 +160,19 @@ export async function updateCacheAnswer(tx: Tx, id: string, answer: string): Pro
 export async function deleteCacheEntry(tx: Tx, id: string): Promise<void> {
   if (!usesUpstash()) return deletePgCacheEntry(tx, id);
   return deleteUpstashCacheEntry(getUpstashIndex(), await staffTenantOf(tx), id);
+}
+
+/**
+ * Up to `limit` of the tenant's unexpired entries whose vector another embedding model
+ * made (the re-embedding job's work list), through a transaction of that tenant.
+ */
+export async function staleCacheEntries(scope: CacheScope, limit: number, dimensions: number): Promise<StaleCacheEntry[]> {
+  if (!usesUpstash()) return stalePgCacheEntries(scope.tx, scope.tenantId, scope.embeddingModel, limit);
+  return staleUpstashCacheEntries(getUpstashIndex(), scope.tenantId, scope.embeddingModel, limit, dimensions);
+}
+
+/** Stores the entries' new vectors and the model that made them, together. */
+export async function setCacheEmbeddings(scope: CacheScope, entries: StaleCacheEntry[], vectors: number[][]): Promise<void> {
+  if (!usesUpstash()) return setPgCacheEmbeddings(scope.tx, scope.tenantId, scope.embeddingModel, entries, vectors);
+  return setUpstashCacheEmbeddings(getUpstashIndex(), scope.tenantId, scope.embeddingModel, entries, vectors);
 }

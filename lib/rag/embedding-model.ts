@@ -47,3 +47,22 @@ async function queueReembed(tx: Tx, tenantId: string, modelId: string): Promise<
     });
   }
 }
+
+/**
+ * Queues a re-embedding for every tenant whose vectors came from another model than
+ * `modelId` (e.g. made by the hash embedder before the local model was fetched). Run at
+ * start-up with the service role (it reads all tenants); ingestion covers the rest.
+ * Returns the tenants queued.
+ */
+export async function queueReembedsForModel(serviceTx: Tx, modelId: string): Promise<string[]> {
+  const { rows } = await serviceTx.query<{ id: string }>(
+    `select t.id from public.tenants t
+     where t.embedding_model is distinct from $1
+       and (t.embedding_model is not null
+            or exists (select 1 from public.sources s where s.tenant_id = t.id and s.embedding_model <> $1))
+     order by t.id`,
+    [modelId],
+  );
+  for (const { id } of rows) await queueReembed(serviceTx, id, modelId);
+  return rows.map((r) => r.id);
+}

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { toPgVector } from "@/lib/ai/vector";
 import { systemClaims } from "@/lib/auth/claims";
-import { withTenant } from "@/lib/db/tenant";
+import { setCacheEmbeddings, staleCacheEntries } from "@/lib/cache";
+import { withTenant, type Tx } from "@/lib/db/tenant";
 import { defineJob } from "@/lib/jobs/define";
 import { embeddingInput } from "@/lib/rag/chunk-store";
 import { recordTenantModel, REEMBED_TENANT_JOB } from "@/lib/rag/embedding-model";
@@ -21,11 +22,12 @@ interface StaleChunk {
 
 /**
  * Re-embeds every chunk of a tenant whose vector came from another model, source by
- * source in small batches. Each row's vector and its model label change together, and
- * search only compares vectors of the current model, so nothing mixes meanwhile.
- * Idempotent: a rerun finds only what is still stale.
+ * source in small batches, then its cache entries (their questions). Each row's vector
+ * and its model label change together, and search and cache lookups only compare
+ * vectors of the current model, so nothing mixes meanwhile. Idempotent: a rerun finds
+ * only what is still stale.
  */
-export async function reembedTenant(tenantId: string): Promise<{ chunks: number }> {
+export async function reembedTenant(tenantId: string): Promise<{ chunks: number; cacheEntries: number }> {
   const embedder = getEmbedder();
   const claims = systemClaims(tenantId);
   const sources = await withTenant(claims, (tx) =>
@@ -67,8 +69,22 @@ export async function reembedTenant(tenantId: string): Promise<{ chunks: number 
       ]),
     );
   }
+  const cacheEntries = await reembedCacheEntries(tenantId, embedder);
   await withTenant(claims, (tx) => recordTenantModel(tx, tenantId, embedder.modelId));
-  return { chunks };
+  return { chunks, cacheEntries };
+}
+
+async function reembedCacheEntries(tenantId: string, embedder: ReturnType<typeof getEmbedder>): Promise<number> {
+  const claims = systemClaims(tenantId);
+  let done = 0;
+  for (;;) {
+    const scope = (tx: Tx) => ({ tx, tenantId, embeddingModel: embedder.modelId });
+    const stale = await withTenant(claims, (tx) => staleCacheEntries(scope(tx), BATCH, embedder.dimensions));
+    if (stale.length === 0) return done;
+    const vectors = await embedder.embed(stale.map((e) => e.question));
+    await withTenant(claims, (tx) => setCacheEmbeddings(scope(tx), stale, vectors));
+    done += stale.length;
+  }
 }
 
 export const reembedTenantJob = defineJob(z.object({ modelId: z.string().min(1) }), async (_payload, ctx) => {

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import type { AnswerDelivery } from "@/lib/agent/state";
-import { cacheSettingsFor } from "@/lib/cache/settings";
+import { cacheSettingsFor, storedSimilarityThreshold, withSimilarityThreshold } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 
@@ -16,7 +16,7 @@ export const settingsPatchSchema = z
   .object({
     name: z.string().trim().min(1, "The workspace needs a name.").max(200, "The workspace name is too long (200 characters at most)."),
     confidenceThreshold: z.number().min(0, "The confidence threshold must be between 0 and 1.").max(1, "The confidence threshold must be between 0 and 1."),
-    /** null goes back to the embedding model's calibrated default. */
+    /** For the current embedding model; null goes back to that model's calibrated default. */
     cacheSimilarityThreshold: z
       .number()
       .gt(0, "The cache similarity threshold must be above 0 and at most 1.")
@@ -48,7 +48,7 @@ export interface TenantSettings {
   confidenceThreshold: number;
   /** Stream answers as they are written (gated by evidence, checked after) or hold them until checked. */
   answerDelivery: AnswerDelivery;
-  /** The stored override, or null when the model's default applies. */
+  /** The stored override for the current embedding model, or null when its default applies. */
   cacheSimilarityThreshold: number | null;
   /** What the cache actually uses now (override or the embedding model's default). */
   effectiveSimilarityThreshold: number;
@@ -61,7 +61,6 @@ export interface TenantSettings {
 const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
   answer_delivery: z.enum(["stream", "hold"]).optional().catch(undefined),
-  cache_similarity_threshold: z.number().gt(0).max(1).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   branding: z
     .object({
@@ -82,14 +81,15 @@ interface TenantRow {
 
 function toSettings(row: TenantRow): TenantSettings {
   const stored = storedSchema.parse(row.settings ?? {});
-  const cache = cacheSettingsFor(row.settings, getEmbedder().modelId);
+  const model = getEmbedder().modelId;
+  const cache = cacheSettingsFor(row.settings, model);
   return {
     tenantId: row.id,
     name: row.name,
     widgetKey: row.widget_key,
     confidenceThreshold: stored.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
     answerDelivery: stored.answer_delivery ?? "stream",
-    cacheSimilarityThreshold: stored.cache_similarity_threshold ?? null,
+    cacheSimilarityThreshold: storedSimilarityThreshold(row.settings, model) ?? null,
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
     branding: {
@@ -130,12 +130,13 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
   const current = rows[0];
   if (!current) throw new AppError("not_found", "This workspace no longer exists.");
 
-  const settings: Record<string, unknown> = { ...(current.settings ?? {}) };
+  let settings: Record<string, unknown> = { ...(current.settings ?? {}) };
   if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
   if (input.answerDelivery !== undefined) settings.answer_delivery = input.answerDelivery;
   if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
-  if (input.cacheSimilarityThreshold === null) delete settings.cache_similarity_threshold;
-  else if (input.cacheSimilarityThreshold !== undefined) settings.cache_similarity_threshold = input.cacheSimilarityThreshold;
+  if (input.cacheSimilarityThreshold !== undefined) {
+    settings = withSimilarityThreshold(settings, getEmbedder().modelId, input.cacheSimilarityThreshold);
+  }
   if (input.branding) {
     const previous = (settings.branding ?? {}) as Record<string, unknown>;
     settings.branding = { ...previous, ...input.branding };

@@ -7,6 +7,7 @@ import { GET as eventsRoute } from "@/app/chat/events/route";
 import { GET as historyRoute } from "@/app/chat/history/route";
 import { POST as sessionRoute } from "@/app/chat/session/route";
 import { POST as streamRoute } from "@/app/chat/stream/route";
+import { getEmbedder } from "@/lib/ai/embeddings";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
@@ -171,6 +172,17 @@ describe("the chat loop through the route handlers", () => {
     const hit = await ask((await startSession(tenantA)).token, question);
     expect(metadataOf(hit)).toMatchObject({ fromCache: true, modelCalls: 0 });
     expect(hit).toContainEqual(expect.objectContaining({ type: "source-url", title: "Shipping times" }));
+    // The answer, its cache entry and the cached reply all record the embedding model.
+    const recorded = await withService((tx) =>
+      tx.query<{ model: string }>(
+        `select m.metadata->>'embeddingModel' as model from public.messages m
+         where m.tenant_id = $1 and m.sender_type = 'ai' and m.content = $2
+         union all select embedding_model from public.cache_entries where tenant_id = $1 and question = $3`,
+        [tenantA.id, "Orders ship within 2 business days [1].", question],
+      ),
+    );
+    expect(recorded.rows).toHaveLength(3);
+    expect(recorded.rows.every((r) => r.model === getEmbedder().modelId)).toBe(true);
 
     const callsBefore = modelCallCount(model);
     const otherTenant = await ask((await startSession(tenantB)).token, question);

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getEmbedder } from "@/lib/ai/embeddings";
+import { getEmbedder, hashEmbedder } from "@/lib/ai/embeddings";
 import { cosineSimilarity } from "@/lib/ai/vector";
 import {
   getSemanticCache,
@@ -15,6 +15,7 @@ import {
   type SemanticCache,
 } from "@/lib/cache";
 import { createUpstashCache, createUpstashIndex, entryIdFor, type UpstashIndex } from "@/lib/cache/upstash";
+import { setUpstashCacheEmbeddings, staleUpstashCacheEntries } from "@/lib/cache/reembed-entries";
 import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { closePool } from "@/lib/db/pool";
@@ -113,6 +114,7 @@ function handle(command: string, space: Map<string, Stored>, body: Record<string
     case "update": {
       const s = space.get(String(body.id));
       if (!s) return { updated: 0 };
+      if (body.vector) s.vector = body.vector as number[];
       s.metadata = body.metadataUpdateMode === "PATCH" ? { ...s.metadata, ...(body.metadata as Metadata) } : (body.metadata as Metadata);
       return { updated: 1 };
     }
@@ -292,6 +294,26 @@ describe("Upstash Vector adapter", () => {
     await expect(cache.lookup(scope, await embed("q"), THRESHOLD)).rejects.toThrow();
     await expect(cache.lookup({ ...scopeOf(tenantA), tenantId: "' OR 1=1" }, await embed("q"), THRESHOLD)).rejects.toThrow();
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe("re-embedding after a model change", () => {
+  it("lists the tenant's entries of other models and stores their new vectors and model together", async () => {
+    const old = (tenantId: string): CacheScope => ({ ...scopeOf(tenantId), embeddingModel: hashEmbedder.modelId });
+    const hashed = async (question: string) => entry(question, { embedding: (await hashEmbedder.embed([question]))[0], source: "human" });
+    await cache.write(old(tenantA), await hashed("How do I reset my password?"));
+    await cache.write(old(tenantA), await hashed("Where is my invoice?"));
+    await cache.write(old(tenantB), await hashed("Tenant B question"));
+    await cache.write(scopeOf(tenantA), await entry("Already current"));
+    expect(await ask(tenantA, "I forgot my password, how can I reset it?")).toBeNull();
+
+    const stale = await staleUpstashCacheEntries(index, tenantA, embedder.modelId, 10, embedder.dimensions);
+    expect(stale.map((e) => e.question).sort()).toEqual(["How do I reset my password?", "Where is my invoice?"]);
+    await setUpstashCacheEmbeddings(index, tenantA, embedder.modelId, stale, await embedder.embed(stale.map((e) => e.question)));
+
+    expect(await staleUpstashCacheEntries(index, tenantA, embedder.modelId, 10, embedder.dimensions)).toEqual([]);
+    expect(await ask(tenantA, "How do I reset my password?")).toMatchObject({ answer: "Answer to: How do I reset my password?", source: "human" });
+    expect(stored(tenantB)).toMatchObject([{ embedding_model: hashEmbedder.modelId }]); // another namespace, untouched
   });
 });
 

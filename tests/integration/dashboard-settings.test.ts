@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestClaims } from "@/lib/auth/claims";
-import { cacheSettingsFor, OFFLINE_SIMILARITY_THRESHOLD } from "@/lib/cache/settings";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { cacheSettingsFor, defaultSimilarityThreshold } from "@/lib/cache/settings";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { getTenantSettings, updateTenantSettings } from "@/lib/tenants/settings";
@@ -38,7 +39,7 @@ describe("getTenantSettings", () => {
       widgetKey: a.widgetKey,
       confidenceThreshold: 0.7,
       cacheSimilarityThreshold: null,
-      effectiveSimilarityThreshold: OFFLINE_SIMILARITY_THRESHOLD,
+      effectiveSimilarityThreshold: defaultSimilarityThreshold(getEmbedder().modelId),
       cacheTtlDays: 7,
       answerDelivery: "stream",
       branding: { name: `Tenant ${a.slug}` },
@@ -70,16 +71,18 @@ describe("updateTenantSettings", () => {
     const stored = await storedSettings(a.id);
     expect(stored).toMatchObject({
       confidence_threshold: 0.55,
-      cache_similarity_threshold: 0.93,
+      cache_similarity_thresholds: { [getEmbedder().modelId]: 0.93 },
       cache_ttl_days: 30,
       branding: { color: "#112233", name: "Helpdesk", greeting: "Hello there" },
     });
-    expect(cacheSettingsFor(stored, "offline-test")).toEqual({ similarityThreshold: 0.93, ttlDays: 30 });
+    expect(cacheSettingsFor(stored, getEmbedder().modelId)).toEqual({ similarityThreshold: 0.93, ttlDays: 30 });
+    // Another embedding model keeps its own default: a threshold never crosses models.
+    expect(cacheSettingsFor(stored, "openai:text-embedding-3-small").similarityThreshold).toBe(0.9);
 
     const reset = await withTenant(a.owner, (tx) => updateTenantSettings(tx, { cacheSimilarityThreshold: null }));
     expect(reset.cacheSimilarityThreshold).toBeNull();
-    expect(reset.effectiveSimilarityThreshold).toBe(OFFLINE_SIMILARITY_THRESHOLD);
-    expect(await storedSettings(a.id)).not.toHaveProperty("cache_similarity_threshold");
+    expect(reset.effectiveSimilarityThreshold).toBe(defaultSimilarityThreshold(getEmbedder().modelId));
+    expect(await storedSettings(a.id)).not.toHaveProperty("cache_similarity_thresholds");
 
     const audit = await withTenant(a.owner, (tx) =>
       tx.query<{ n: number }>("select count(*)::int as n from public.audit_log where action = 'settings.update'"),

@@ -1,6 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildPdf } from "@/bench/pdf-writer";
-import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
+import { getEmbedder, hashEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
@@ -19,6 +19,10 @@ beforeAll(async () => {
   tenant = await createTestTenant("ingest");
 });
 
+// The mechanics here (batching, progress, versions, retries over documents of 100+ chunks)
+// do not depend on what the vectors mean, and the neural default would spend most of
+// this file's time embedding; retrieval and agent tests run on the default embedder.
+beforeEach(() => setEmbedderForTests(hashEmbedder));
 afterEach(() => setEmbedderForTests(undefined));
 
 afterAll(async () => {
@@ -61,11 +65,10 @@ function longMarkdown(marker: string, parts: number): string {
   return lines.join("\n");
 }
 
-/** Wraps the current embedder; `hook` runs before each batch and may throw. */
+/** Wraps the hash embedder; `hook` runs before each batch and may throw. */
 function embedderWith(hook: (call: number) => Promise<void> | void): Embedder {
-  const real = getEmbedder();
   let calls = 0;
-  return { ...real, embed: async (texts) => (await hook(++calls), real.embed(texts)) };
+  return { ...hashEmbedder, embed: async (texts) => (await hook(++calls), hashEmbedder.embed(texts)) };
 }
 
 describe("ingesting an upload", () => {
@@ -155,7 +158,7 @@ describe("new versions", () => {
       }),
     );
     expect(await runJobsUntilIdle()).toMatchObject({ retrying: 1 });
-    setEmbedderForTests(undefined);
+    setEmbedderForTests(hashEmbedder);
     expect(await source(first.source.id)).toMatchObject({ status: "processing", version: 2 });
     expect((await chunkRows(first.source.id)).filter((r) => r.source_version === 2).length).toBeGreaterThan(0);
     // Readers still see version 1 only, never half of version 2.

@@ -1,12 +1,14 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
+import { getEmbedder, hashEmbedder, MINILM_MODEL_ID_PREFIX, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
 import { padEmbedding } from "@/lib/ai/vector";
+import { lookupCache, writeCache } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/jobs/runner";
 import { addFileSource, addUrlSource } from "@/lib/rag/add-source";
+import { queueReembedsForModel } from "@/lib/rag/embedding-model";
 import { ingestSource } from "@/lib/rag/ingest";
 import { removeSource } from "@/lib/rag/remove-source";
 import { retrieve } from "@/lib/rag/retrieve";
@@ -145,6 +147,78 @@ describe("switching the embedding model", () => {
     const [hit] = await withTenant(own.owner, (tx) => retrieve(tx, "when are loyalty points credited", { k: 1 }));
     expect(hit.content).toContain("one week");
     expect(hit.vectorRank).toBe(1); // found by the vector search in the new space
+  });
+
+  it("re-embeds at start-up a tenant whose vectors the hash embedder made, with the neural default", async () => {
+    // CI fetches the model (npm run models:fetch); the default must then be the neural one.
+    expect(getEmbedder().modelId.startsWith(MINILM_MODEL_ID_PREFIX)).toBe(true);
+    const own = await createTestTenant("hash-to-minilm");
+    setEmbedderForTests(hashEmbedder);
+    await withTenant(own.owner, (tx) =>
+      addFileSource(tx, {
+        tenantId: own.id,
+        userId: own.ownerId,
+        kind: "markdown",
+        fileName: "cancel.md",
+        mimeType: null,
+        data: utf8("# Cancelling\n\nYou can end your subscription at any time from the billing page; it stops at the end of the paid month."),
+      }),
+    );
+    await runJobsUntilIdle();
+    // An approved answer the cache learnt while the hash embedder was in use.
+    const cached = await withTenant(own.owner, async (tx) =>
+      writeCache(
+        { tx, tenantId: own.id, embeddingModel: hashEmbedder.modelId },
+        {
+          question: "How can I cancel my subscription?",
+          embedding: (await hashEmbedder.embed(["How can I cancel my subscription?"]))[0],
+          answer: "From the billing page, at any time.",
+          source: "human",
+          citations: [],
+          sourceIds: [],
+          confidence: null,
+          ttlDays: 30,
+        },
+      ),
+    );
+    expect(cached).toBe(true);
+    setEmbedderForTests(undefined);
+    const model = getEmbedder().modelId;
+    const [paraphrase] = await getEmbedder().embed(["I'd like to end my subscription"]);
+    const lookup = () => withTenant(own.owner, (tx) => lookupCache({ tx, tenantId: own.id, embeddingModel: model }, paraphrase, 0.6));
+    expect(await lookup()).toBeNull(); // hash vectors are never compared with neural ones
+
+    // Until re-embedded, the neural question vector is never compared with hash vectors.
+    const before = await withTenant(own.owner, (tx) => retrieve(tx, "how do I stop my plan", { k: 1 }));
+    expect(before.every((h) => h.vectorRank === null)).toBe(true);
+
+    const queued = await withService((tx) => queueReembedsForModel(tx, model));
+    expect(queued).toContain(own.id);
+    expect(await withService((tx) => queueReembedsForModel(tx, model))).toContain(own.id); // idempotent while queued
+    const jobs = await withService((tx) =>
+      tx.query<{ n: number }>("select count(*)::int as n from public.jobs where tenant_id = $1 and name = 'rag.reembed-tenant' and status = 'queued'", [own.id]),
+    );
+    expect(jobs.rows[0].n).toBe(1);
+    // Other files' tenants in this shared database are stale too (hash-embedded on
+    // purpose); re-embedding their large documents is not this test's subject.
+    await withService((tx) =>
+      tx.query("delete from public.jobs where name = 'rag.reembed-tenant' and status = 'queued' and tenant_id <> $1", [own.id]),
+    );
+    await runJobsUntilIdle();
+    const models = await withService((tx) =>
+      tx.query<{ doc: string; tenant: string }>(
+        `select distinct d.additional_data->>'embedding_model' as doc, t.embedding_model as tenant
+         from public.documents d join public.tenants t on t.id = d.tenant_id where d.tenant_id = $1`,
+        [own.id],
+      ),
+    );
+    expect(models.rows).toEqual([{ doc: model, tenant: model }]);
+    // The approved answer was re-embedded too, and a paraphrase now finds it.
+    expect(await lookup()).toMatchObject({ answer: "From the billing page, at any time.", source: "human" });
+    // "stop my plan" shares no word with the article: only meaning finds it.
+    const [hit] = await withTenant(own.owner, (tx) => retrieve(tx, "how do I stop my plan", { k: 1 }));
+    expect(hit).toMatchObject({ vectorRank: 1 });
+    expect(hit.content).toContain("end your subscription");
   });
 
   it("never compares a question with vectors of another model", async () => {

@@ -41,7 +41,7 @@ async function answerFromCache(tx: Tx, question: CacheQuestion, model: string, f
     conversationId: question.conversationId,
     senderType: "ai",
     content: entry.answer,
-    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations },
+    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations, embeddingModel: model },
   });
   return { settings, hit: { entry, messageId: message.id } };
 }

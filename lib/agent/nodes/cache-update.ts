@@ -25,7 +25,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       senderType: "ai",
       content: answer,
       // The model calls this answer really cost: the dashboard's saved-calls estimate is based on them.
-      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, modelCalls: state.model_calls },
+      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, modelCalls: state.model_calls, embeddingModel: model },
       timing: state.generation,
     });
     if (embedding) {
