@@ -4,6 +4,7 @@
  * runner started here; it resumes whatever an earlier process left queued or running.
  * A local embedding model is loaded and warmed here too, so the first question does not
  * wait for it.
+ * A local chat model (CHAT_MODEL=local:…) starts loading here, in the background.
  */
 export async function register(): Promise<void> {
   // The documented form: the Edge bundle drops this branch, and with it the runner's imports.
@@ -13,6 +14,7 @@ export async function register(): Promise<void> {
     const embedder = getEmbedder();
     console.log(`[embeddings] using ${embedder.modelId}`);
     embedder.warm?.().catch((error: unknown) => console.error(`[embeddings] ${(error as Error).message}`));
+    if (process.env.CHAT_MODEL?.startsWith("local:")) void import("@/lib/ai/providers").then((m) => m.warmChatModel());
     if (process.env.INNGEST_EVENT_KEY) return;
     const { ensureLocalJobRunner } = await import("@/lib/jobs/runner");
     ensureLocalJobRunner();

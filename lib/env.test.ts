@@ -45,4 +45,9 @@ describe("parseEnv", () => {
   it("requires Upstash credentials for the Upstash cache", () => {
     expect(() => parseEnv({ CACHE_ADAPTER: "upstash" })).toThrow(/UPSTASH_VECTOR_REST_URL/);
   });
+
+  it("accepts a known local LLM in CHAT_MODEL and names the known ones otherwise", () => {
+    expect(parseEnv({ CHAT_MODEL: "local:qwen2.5-coder-1.5b-instruct-q4_k_m" }).CHAT_MODEL).toBe("local:qwen2.5-coder-1.5b-instruct-q4_k_m");
+    expect(() => parseEnv({ CHAT_MODEL: "local:llama-70b" })).toThrow(/CHAT_MODEL: unknown local model "llama-70b"; known: local:qwen2.5-coder/);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { findLocalLlm, localLlmIdOf, LOCAL_LLMS } from "@/lib/ai/models/llm-manifest";
 
 /**
  * Every setting the app reads, validated once. A missing or malformed value fails at
@@ -28,11 +29,23 @@ const schema = z
     OPENAI_BASE_URL: optionalUrl,
     CHAT_MODEL: z.string().default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
-    /** Where local model files live (fetched by `npm run models:fetch`); default <cwd>/.models. */
-    MODELS_DIR: optionalString,
     /** With no OpenAI key/URL: the neural MiniLM embedder (when its files are present) or the hash embedder. */
     LOCAL_EMBEDDER: z.enum(["minilm", "hash"]).default("minilm"),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Where local model files live, outside git (fetched by `npm run models:fetch` / `models:fetch-llm`). */
+    MODELS_DIR: z.string().default(".models"),
+    /** Per-call budget of the local LLM (CHAT_MODEL=local:…): CPU generation is slower than an API. */
+    LOCAL_LLM_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(120_000),
+    /** Local LLM calls that may wait behind the running one; beyond that the question goes to a human. */
+    LOCAL_LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(100).default(2),
+    /**
+     * Tokens of passages + question the local LLM reads per answer. Prompt evaluation is the
+     * slow part on a CPU (~47 tokens/s on 2 cores): the lowest-ranked passages beyond it are
+     * dropped whole.
+     */
+    LOCAL_LLM_PROMPT_TOKENS: z.coerce.number().int().min(256).max(32_768).default(1_200),
+    /** CPU threads for the local LLM; 0 = all cores but one, so requests (cache hits) keep a core. */
+    LOCAL_LLM_THREADS: z.coerce.number().int().min(0).max(256).default(0),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
     /** 1: the chat reports where its time went (Server-Timing header, answer metadata); for benchmarks. */
@@ -65,6 +78,14 @@ const schema = z
     EMAIL_FROM: z.string().default("Support <support@localhost>"),
   })
   .superRefine((env, ctx) => {
+    const localId = localLlmIdOf(env.CHAT_MODEL);
+    if (localId !== undefined && !findLocalLlm(localId)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CHAT_MODEL"],
+        message: `unknown local model "${localId}"; known: ${LOCAL_LLMS.map((m) => `local:${m.id}`).join(", ")}`,
+      });
+    }
     if (env.NODE_ENV === "production" && env.AUTH_JWT_SECRET === DEV_SECRET && authModeOf(env) === "local") {
       ctx.addIssue({
         code: "custom",

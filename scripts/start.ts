@@ -18,6 +18,8 @@ import { parseEnv } from "@/lib/env";
 import { DEMO_TENANTS } from "@/lib/tenants/demo";
 import { migrateFromAdminUrl } from "@/lib/db/admin";
 import { demoLoginsPath, demoSeedingPlan, readDemoLogins, seedDemo } from "@/scripts/lib/seed-demo";
+import { findLocalLlm, localLlmIdOf } from "@/lib/ai/models/llm-manifest";
+import { fetchLocalLlm } from "@/lib/ai/models/fetch-llm";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -87,6 +89,19 @@ async function reembedStaleTenants(): Promise<void> {
   if (queued.length) console.log(`Re-embedding ${queued.length} tenant(s) with ${modelId}: their vectors came from another model`);
 }
 
+/** CHAT_MODEL=local:<id>: fetch the model on first use; without it the app answers offline and says so. */
+async function ensureLocalLlm(chatModel: string, modelsDir: string): Promise<void> {
+  const id = localLlmIdOf(chatModel);
+  const manifest = id ? findLocalLlm(id) : undefined;
+  if (!manifest) return;
+  try {
+    await fetchLocalLlm(manifest, path.resolve(root, modelsDir));
+  } catch (error) {
+    console.error(`Local model ${manifest.fileName} is not available: ${(error as Error).message}`);
+    console.error("Answering falls back to the offline answerer until the file is in place (npm run models:fetch-llm).");
+  }
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   ensureSecret();
@@ -103,7 +118,8 @@ async function main() {
     console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "Database schema is up to date");
   }
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-  parseEnv(process.env); // fail fast, naming the setting, before anything else starts
+  const settings = parseEnv(process.env); // fail fast, naming the setting, before anything else starts
+  await ensureLocalLlm(settings.CHAT_MODEL, settings.MODELS_DIR);
 
   // Queued for the app's runner: tenants whose vectors another embedding model made.
   if (embedded || process.env.DATABASE_ADMIN_URL) await reembedStaleTenants();

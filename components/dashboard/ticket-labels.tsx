@@ -5,6 +5,7 @@ const REASONS: Record<string, string> = {
   low_confidence: "Low confidence",
   no_relevant_context: "Not in the knowledge base",
   model_error: "Model unavailable",
+  model_busy: "Model busy",
   retrieval_error: "Search failed",
   unexpected_error: "Unexpected error",
 };

@@ -1,9 +1,14 @@
 import "server-only";
 import { generateText, Output, streamText } from "ai";
 import { z } from "zod";
-import { modelTimeoutMs, type ChatModel } from "@/lib/ai/providers";
+import { modelTimeoutMs, type ChatModel, type LocalChatModel } from "@/lib/ai/providers";
+import { env } from "@/lib/env";
+import { calibrate, relevanceTurns } from "@/lib/ai/local-llm/relevance";
+import { fitByRank } from "@/lib/ai/local-llm/trim";
+import { isModelBusyError } from "@/lib/ai/local-llm/queue";
 import type { RetrievedChunk } from "@/lib/rag/types";
 import { ANSWER_SYSTEM, answerPrompt, ASSESS_SYSTEM, assessPrompt, GRADE_SYSTEM, gradePrompt } from "./prompts";
+import type { EscalationReason } from "./state";
 
 /*
  * The real-model side of grade / generate / assess. Every call has a time budget
@@ -24,6 +29,35 @@ const assessSchema = z.object({
 
 function callOptions() {
   return { timeout: modelTimeoutMs(), maxRetries: 1 };
+}
+
+/** Tokens kept free in the local model's context for the answer itself. */
+const ANSWER_RESERVE_TOKENS = 512;
+
+/** How a failed model call escalates: a full local-model queue is "busy", anything else an error. */
+export function escalationReasonOf(error: unknown): EscalationReason {
+  return isModelBusyError(error) ? "model_busy" : "model_error";
+}
+
+/**
+ * The local model's judgement of the retrieved passages: those that fit its context and
+ * LOCAL_LLM_PROMPT_TOKENS (the lowest-ranked dropped whole) and the calibrated probability that they contain the
+ * answer, read from the next-token probability of "Yes" (one prompt evaluation, no
+ * generation). The prompt is the answer prompt plus the question, so the generation that
+ * follows reuses the evaluated passages.
+ */
+export async function judgeWithLocalModel(
+  local: LocalChatModel,
+  question: string,
+  chunks: RetrievedChunk[],
+): Promise<{ kept: RetrievedChunk[]; relevance: number }> {
+  const engine = await local.engine();
+  const turnsFor = (kept: readonly RetrievedChunk[]) => relevanceTurns(ANSWER_SYSTEM, answerPrompt(question, [...kept]));
+  const budget = Math.min(engine.contextTokens - ANSWER_RESERVE_TOKENS, env().LOCAL_LLM_PROMPT_TOKENS);
+  const kept = fitByRank(chunks, (k) => engine.countPromptTokens(turnsFor(k)), budget);
+  if (kept.length === 0) return { kept, relevance: 0 };
+  const p = await engine.yesProbability(turnsFor(kept), AbortSignal.timeout(modelTimeoutMs()));
+  return { kept, relevance: calibrate(p, local.calibration) };
 }
 
 /** Relevance per chunk (same order), one structured-output call per batch of chunks. */

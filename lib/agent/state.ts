@@ -14,6 +14,7 @@ export type EscalationReason =
   | "low_confidence"
   | "no_relevant_context"
   | "model_error"
+  | "model_busy"
   | "retrieval_error"
   | "unexpected_error";
 
@@ -63,6 +64,8 @@ export const AgentState = Annotation.Root({
   draft: latest<string | null>(null),
   citations: latest<Citation[]>([]),
   confidence: latest<number | null>(null),
+  /** A local model's calibrated probability that the passages answer the question (grade sets it). */
+  relevance: latest<number | null>(null),
   answer: latest<string | null>(null),
   offline: latest(false),
   /** The evidence behind the offline answerer's confidence (kept for calibration and staff). */

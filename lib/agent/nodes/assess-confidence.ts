@@ -5,7 +5,7 @@ import { retrievalConfidence } from "@/lib/ai/retrieval-evidence";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant } from "@/lib/db/tenant";
 import { claimsOf } from "../context";
-import { assessWithModel } from "../llm";
+import { assessWithModel, escalationReasonOf } from "../llm";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /** How much the model's self-assessment counts against the retrieval evidence. */
@@ -37,14 +37,16 @@ async function keepUnconfirmedDraft(state: AgentStateValue, config: LangGraphRun
 /**
  * assess_confidence, the check after the answer is written: a 0..1 confidence in the
  * draft (the model's own score combined with retrieval evidence; offline, the
- * answerer's calibrated confidence). Below the tenant's threshold the question goes to
- * a human, with the draft.
+ * answerer's calibrated confidence; a local model's calibrated relevance from grade,
+ * since its free-form self-scores were found uncalibrated). Below the tenant's threshold
+ * the question goes to a human, with the draft.
  */
 export async function assessConfidence(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const choice = getChatModel();
   let confidence = state.confidence ?? 0;
   let calls = 0;
-  if (choice.mode === "model") {
+  if (choice.mode === "model" && choice.local) confidence = state.relevance ?? 0;
+  else if (choice.mode === "model") {
     const evidence = retrievalConfidence(state.question, state.relevant);
     try {
       calls = 1;
@@ -52,7 +54,7 @@ export async function assessConfidence(state: AgentStateValue, config: LangGraph
     } catch (error) {
       console.warn("[agent] assessment failed, escalating:", (error as Error).message);
       await keepUnconfirmedDraft(state, config, null);
-      return { model_calls: calls, escalation_reason: "model_error" };
+      return { model_calls: calls, escalation_reason: escalationReasonOf(error) };
     }
   }
   const passes = confidence >= state.confidence_threshold;

@@ -7,7 +7,7 @@ import { getChatModel, type ChatModel } from "@/lib/ai/providers";
 import { citationOf } from "../citations";
 import { emit } from "../context";
 import { estimateTokens, startGenerationTimer } from "../generation-timer";
-import { generateWithModel } from "../llm";
+import { escalationReasonOf, generateWithModel } from "../llm";
 import { citationRenumberer, citedNumbers, renumberCitations } from "../prompts";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 import { mayStreamModelAnswer } from "../stream-gate";
@@ -76,7 +76,7 @@ async function generateWithLanguageModel(model: ChatModel, state: AgentStateValu
   } catch (error) {
     console.warn("[agent] generation failed, escalating:", (error as Error).message);
     // Whatever was already shown is marked unconfirmed by the hand-over that follows.
-    return { model_calls: 1, escalation_reason: "model_error", streamed_id: id };
+    return { model_calls: 1, escalation_reason: escalationReasonOf(error), streamed_id: id };
   }
 }
 
