@@ -3,8 +3,9 @@
  * benchmark, in two phases from one run:
  *  - answered: the question misses the cache, is retrieved, graded, answered and assessed
  *    confident (score 0.95): the answer is stored, cached and streamed;
- *  - escalated: the same, but the model scores its answer low (0.2): the draft is held, a
- *    ticket is opened, the hand-over message is streamed and the graph pauses (checkpoint).
+ *  - escalated: the same, but the model scores its answer low (0.2): the draft (streamed
+ *    when the evidence gate passes, the default delivery, else held) is marked unconfirmed,
+ *    a ticket is opened, the hand-over message is streamed and the graph pauses (checkpoint).
  *
  * What it measures: time to the first text the visitor sees (the answer, or the hand-over
  * message) and to the end of the stream, and requests per second with `--clients`

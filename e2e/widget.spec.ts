@@ -72,6 +72,28 @@ test.describe("chat widget, embedded in a customer site", () => {
     await saveScreenshot(page, "widget-05-answer-with-sources");
   });
 
+  test("shows the answer growing as it is written, and the log announces text changes (FR-01)", async ({ page }) => {
+    await slowDownChatStream(page, 700);
+    const widget = await ChatWidget.embedded(page, acme().widgetKey);
+    // Screen readers hear the growing answer: the log reports changed text, not only new bubbles.
+    await expect(widget.log).toHaveAttribute("aria-live", "polite");
+    await expect(widget.log).toHaveAttribute("aria-relevant", "additions text");
+    await expect(widget.log).toHaveAttribute("aria-atomic", "false");
+
+    await widget.ask("How do I add a team member?");
+    const text = widget.texts("ai").last();
+    await expect(text).toContainText("Owners and admins can invite team members", { timeout: 30_000 });
+    // The first sentence is on screen while the rest is still being written.
+    await expect(widget.status).toHaveAttribute("data-phase", "answering");
+    expect(await text.innerText()).not.toContain("Viewer, Developer or Admin");
+    await saveScreenshot(page, "widget-17-streaming");
+
+    const answer = await widget.lastAnswer();
+    await expect(answer).toContainText("Viewer, Developer or Admin role");
+    await expect(answer).toContainText("[1]");
+    await expect(answer.getByTestId("sources")).toBeVisible();
+  });
+
   test("is keyboard operable: Enter opens it with focus in the message box, Escape closes it", async ({ page }) => {
     await page.goto(`/demo/${acme().widgetKey}`);
     const launcher = ChatWidget.launcher(page);

@@ -96,6 +96,11 @@ async function main(): Promise<number> {
       retrieved_ids: details?.retrievedIds ?? [],
       escalation_reason: details?.escalationReason ?? null,
       error: reply.error,
+      draft_cited_ids: details?.citedIds ?? [],
+      draft: details?.draft ?? null,
+      evidence: details?.evidence ?? null,
+      ttft_ms: details?.generation?.ttftMs ?? null,
+      tokens_per_second: details?.generation?.tokensPerSecond ?? null,
     };
   });
 

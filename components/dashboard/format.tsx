@@ -11,6 +11,12 @@ export function formatDuration(seconds: number): string {
   return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
 }
 
+/** "850 ms", "12.4 s"; "–" when there is nothing to show. */
+export function formatMilliseconds(ms: number | null): string {
+  if (ms === null) return "–";
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** "5 min" for a date 5 minutes ago (or "in 5 min" for one in the future). */
 export function formatAge(date: Date | string, now: Date = new Date()): string {
   const seconds = (now.getTime() - new Date(date).getTime()) / 1000;

@@ -36,7 +36,7 @@ export function ChatRoom({ session, branding, inputRef }: Props) {
   return (
     <>
       <div className="flex-1 overflow-y-auto px-3 py-4">
-        <div role="log" aria-label="Conversation" aria-relevant="additions" className="mx-auto flex max-w-2xl flex-col gap-3">
+        <div role="log" aria-label="Conversation" aria-live="polite" aria-relevant="additions text" aria-atomic="false" className="mx-auto flex max-w-2xl flex-col gap-3">
           <div data-sender="greeting" className="flex justify-start">
             <p className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-200">
               {branding.greeting}

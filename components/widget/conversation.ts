@@ -25,6 +25,11 @@ export function textOf(message: WidgetMessage): string {
   return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
 }
 
+/** The texts of a message's text parts, in order (a handed-over stream has the draft, then the notice). */
+export function textPartsOf(message: WidgetMessage): string[] {
+  return message.parts.flatMap((part) => (part.type === "text" && part.text ? [part.text] : []));
+}
+
 export function statusPartsOf(message: WidgetMessage): StatusData[] {
   const statuses: StatusData[] = [];
   for (const part of message.parts) {
@@ -85,6 +90,7 @@ export function fromStored(stored: StoredMessage): WidgetMessage {
     ticketId: stored.ticketId ?? undefined,
     ticketNumber: Number.isFinite(ticketNumber) && ticketNumber > 0 ? ticketNumber : undefined,
     citations: readCitations(meta.citations),
+    unconfirmed: meta.unconfirmed === true,
   };
   return {
     id: stored.id,

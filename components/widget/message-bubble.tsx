@@ -1,4 +1,4 @@
-import { senderOf, textOf, ticketOpenedBy } from "./conversation";
+import { senderOf, textOf, textPartsOf, ticketOpenedBy } from "./conversation";
 import { BoltIcon, PersonIcon } from "./icons";
 import { citationsOf, SourceList } from "./source-list";
 import type { WidgetMessage } from "./types";
@@ -62,8 +62,10 @@ export function MessageBubble({ message, brandColor, brandText, streaming }: Pro
 
   const meta = message.metadata;
   if (!text && streaming) return null; // the status line speaks until the first words arrive
+  if (meta?.unconfirmed) return <UnconfirmedAnswer message={message} />;
+  // No aria-busy while streaming: screen readers should hear the answer grow, not wait for its end.
   return (
-    <div data-sender={sender} className="flex justify-start" aria-busy={streaming}>
+    <div data-sender={sender} className="flex justify-start" data-streaming={streaming || undefined}>
       <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-200">
         <p className="sr-only">Assistant said:</p>
         {meta?.fromCache || meta?.offline ? (
@@ -87,6 +89,35 @@ export function MessageBubble({ message, brandColor, brandText, streaming }: Pro
           {text}
         </div>
         {streaming ? null : <SourceList citations={citationsOf(message)} />}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * An answer the visitor watched being written whose check failed afterwards: kept
+ * visible but clearly marked, followed by the hand-over notice. Stored drafts (from the
+ * history) have no notice part; the ticket card says the rest.
+ */
+function UnconfirmedAnswer({ message }: { message: WidgetMessage }) {
+  const parts = textPartsOf(message);
+  const live = message.metadata?.ticketNumber !== undefined && parts.length > 1;
+  const draft = live ? parts.slice(0, -1).join("\n\n") : parts.join("\n\n");
+  return (
+    <div data-sender="ai" data-unconfirmed className="flex justify-start">
+      <div className="max-w-[85%] rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-2 ring-amber-300">
+        <p className="sr-only">Assistant said, not yet confirmed:</p>
+        <p className="mb-1 inline-flex items-center rounded-full bg-amber-100 px-2 py-0.5 text-[11px] font-semibold text-amber-900" data-testid="unconfirmed-label">
+          Not confirmed yet · a colleague will check this answer
+        </p>
+        <div className="whitespace-pre-wrap break-words text-slate-700" data-message-text>
+          {draft}
+        </div>
+        {live ? (
+          <p className="mt-2 border-t border-amber-200 pt-2 text-slate-900" data-testid="handover-notice">
+            {parts.at(-1)}
+          </p>
+        ) : null}
       </div>
     </div>
   );

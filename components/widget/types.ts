@@ -26,6 +26,8 @@ export interface WidgetMetadata {
   ticketId?: string;
   ticketNumber?: number;
   citations?: Citation[];
+  /** An answer streamed before its check failed: a colleague will confirm it. */
+  unconfirmed?: boolean;
 }
 
 export type WidgetMessage = UIMessage<WidgetMetadata, { status: StatusData }>;

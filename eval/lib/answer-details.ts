@@ -1,6 +1,7 @@
 import { threadIdFor } from "@/lib/agent/context";
 import { getAgentGraph } from "@/lib/agent/graph";
-import type { AgentStateValue } from "@/lib/agent/state";
+import type { AgentStateValue, GenerationStats } from "@/lib/agent/state";
+import type { AnswerEvidence } from "@/lib/ai/answer-calibration";
 import { visitorClaims } from "@/lib/auth/claims";
 import { withTenant } from "@/lib/db/tenant";
 
@@ -12,9 +13,23 @@ export interface RunDetails {
   confidence: number | null;
   modelCalls: number | null;
   escalationReason: string | null;
+  /** The draft as written, also when it was escalated instead of sent. */
+  draft: string | null;
+  /** The offline answerer's evidence (what eval:calibrate fits its confidence on). */
+  evidence: AnswerEvidence | null;
+  generation: GenerationStats | null;
 }
 
-const EMPTY: RunDetails = { retrievedIds: [], citedIds: [], confidence: null, modelCalls: null, escalationReason: null };
+const EMPTY: RunDetails = {
+  retrievedIds: [],
+  citedIds: [],
+  confidence: null,
+  modelCalls: null,
+  escalationReason: null,
+  draft: null,
+  evidence: null,
+  generation: null,
+};
 
 function kbIds(sourceIds: Array<string | null>, kbIdBySource: Map<string, string>): string[] {
   const ids: string[] = [];
@@ -49,5 +64,8 @@ export async function readRunDetails(tenantId: string, conversationId: string, k
     confidence: state.confidence ?? null,
     modelCalls: state.model_calls ?? null,
     escalationReason: state.escalation_reason ?? null,
+    draft: state.draft ?? null,
+    evidence: state.answer_evidence ?? null,
+    generation: state.generation ?? null,
   };
 }

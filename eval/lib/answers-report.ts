@@ -22,9 +22,12 @@ function headline(s: AnswersSummary): Array<[string, string]> {
     [`recall@${s.k} (retrieved)`, `${pct(s.retrievedRecallAtK.value)} of ${s.retrievedRecallAtK.questions}`],
     [`recall@${s.k} (cited)`, `${pct(s.citedRecallAtK.value)} of ${s.citedRecallAtK.questions}`],
     ["escalation precision / recall", `${pct(e.precision)} / ${pct(e.recall)} (tp ${e.truePositives}, fp ${e.falsePositives}, fn ${e.falseNegatives}, tn ${e.trueNegatives})`],
+    ["answered correctly (cites a right article)", `${pct(s.answeredCorrect.value)} (${s.answeredCorrect.correct} of ${s.answeredCorrect.questions})`],
     ["token F1 vs reference", `${fmt(s.tokenF1.value, 3)} over ${s.tokenF1.questions}`],
     ["latency p50 / p90 / p99 ms", `${fmt(s.latencyMs.all.p50)} / ${fmt(s.latencyMs.all.p90)} / ${fmt(s.latencyMs.all.p99)}`],
     ["time to first answer text p50 / p99 ms", `${fmt(s.ttfbMs.p50)} / ${fmt(s.ttfbMs.p99)}`],
+    ["time to first token p50 / p99 ms", `${fmt(s.ttftMs.p50)} / ${fmt(s.ttftMs.p99)}`],
+    ["tokens/s p50 (answers)", `${fmt(s.tokensPerSecond.p50)} over ${s.tokensPerSecond.count}`],
   ];
 }
 

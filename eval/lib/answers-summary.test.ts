@@ -3,7 +3,7 @@ import { summarizeAnswers, type AnswerRecord } from "./answers-summary";
 import type { Question } from "./questions";
 
 function record(id: string, outcome: AnswerRecord["outcome"], extra: Partial<AnswerRecord> = {}): AnswerRecord {
-  return { id, outcome, answer: "", cited_ids: [], confidence: null, latency_ms: 100, ttfb_ms: 50, model_calls: 0, retrieved_ids: [], escalation_reason: null, error: null, ...extra };
+  return { id, outcome, answer: "", cited_ids: [], confidence: null, latency_ms: 100, ttfb_ms: 50, model_calls: 0, retrieved_ids: [], escalation_reason: null, error: null, draft_cited_ids: [], draft: null, evidence: null, ttft_ms: null, tokens_per_second: null, ...extra };
 }
 
 const questions: Question[] = [

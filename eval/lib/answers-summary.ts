@@ -1,7 +1,8 @@
+import type { AnswerEvidence } from "@/lib/ai/answer-calibration";
 import { mean, recallAtK, scoreEscalation, tokenF1, type EscalationScore } from "./answer-metrics";
 import type { Outcome } from "./chat-client";
 import type { Question } from "./questions";
-import { round, summarize, type Distribution } from "./stats";
+import { ratio, round, summarize, type Distribution } from "./stats";
 
 /** One line of --out. */
 export interface AnswerRecord {
@@ -16,6 +17,13 @@ export interface AnswerRecord {
   retrieved_ids: string[];
   escalation_reason: string | null;
   error: string | null;
+  /** KB ids the draft cited, also when it was escalated (calibration labels drafts by them). */
+  draft_cited_ids: string[];
+  draft: string | null;
+  evidence: AnswerEvidence | null;
+  /** From the question reaching the agent to the first generated token, and the output rate. */
+  ttft_ms: number | null;
+  tokens_per_second: number | null;
 }
 
 export interface AnswersSummary {
@@ -29,6 +37,14 @@ export interface AnswersSummary {
   escalation: EscalationScore & { questions: number };
   /** Mean token F1 against the reference answer (answered and cache-hit questions). */
   tokenF1: { value: number | null; questions: number };
+  /**
+   * Of the questions the KB can answer (articles known, not expected to escalate), the
+   * share answered (or served from cache) citing one of their articles.
+   */
+  answeredCorrect: { value: number | null; correct: number; questions: number };
+  /** Generation speed of the answers a model (or the offline answerer) wrote. */
+  ttftMs: Distribution;
+  tokensPerSecond: Distribution;
   latencyMs: Record<"all" | Outcome, Distribution>;
   ttfbMs: Distribution;
 }
@@ -53,6 +69,7 @@ export function summarizeAnswers(questions: readonly Question[], records: readon
   const reachedRetrieval = withArticles.filter(({ r }) => r.outcome === "answered" || r.outcome === "escalated");
   const answered = (r: AnswerRecord) => r.outcome === "answered" || r.outcome === "cache_hit";
   const cited = withArticles.filter(({ r }) => answered(r));
+  const correct = cited.filter(({ q, r }) => r.cited_ids.some((id) => q.article_ids!.includes(id))).length;
   const escalationPairs = pairs.filter(({ q, r }) => q.expect_escalation !== undefined && r.outcome !== "error");
   const f1 = pairs.filter(({ q, r }) => q.answer && answered(r)).map(({ q, r }) => tokenF1(r.answer, q.answer!));
   const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, records.filter((r) => r.outcome === o).length])) as Record<Outcome, number>;
@@ -73,6 +90,13 @@ export function summarizeAnswers(questions: readonly Question[], records: readon
       questions: escalationPairs.length,
     },
     tokenF1: { value: round(mean(f1), 4), questions: f1.length },
+    answeredCorrect: {
+      value: round(ratio(correct, withArticles.length), 4),
+      correct,
+      questions: withArticles.length,
+    },
+    ttftMs: rounded(summarize(records.flatMap((r) => (r.ttft_ms === null ? [] : [r.ttft_ms])))),
+    tokensPerSecond: rounded(summarize(records.flatMap((r) => (r.tokens_per_second === null ? [] : [r.tokens_per_second])))),
     latencyMs: latency,
     ttfbMs: rounded(summarize(records.flatMap((r) => (r.ttfb_ms === null ? [] : [r.ttfb_ms])))),
   };

@@ -10,6 +10,8 @@ export function threadIdFor(conversationId: string, userMessageId: string): stri
 /** Progress the graph reports while it runs (LangGraph "custom" stream mode). */
 export type AgentEvent =
   | { type: "status"; status: "checking_cache" | "searching" | "answering" }
+  /** A piece of the draft, streamed as it is written (text part `id`). */
+  | { type: "answer-delta"; id: string; delta: string }
   | {
       type: "answer";
       messageId: string;
@@ -19,8 +21,18 @@ export type AgentEvent =
       offline: boolean;
       confidence: number | null;
       modelCalls: number;
+      /** The text part the answer was already streamed in (its text is not sent again). */
+      streamedId?: string | null;
     }
-  | { type: "escalated"; messageId: string; text: string; ticketId: string; ticketNumber: number };
+  | {
+      type: "escalated";
+      messageId: string;
+      text: string;
+      ticketId: string;
+      ticketNumber: number;
+      /** The text part of a draft the visitor already saw: the widget marks it unconfirmed. */
+      streamedId?: string | null;
+    };
 
 /**
  * The caller's verified claims, passed per run in config.configurable and never written

@@ -85,10 +85,15 @@ export async function gradeWithModel(
 }
 
 /**
- * The answer from the relevant chunks only. It is streamed from the model but held
- * here until complete: the user sees it only after assess_confidence passes it.
+ * The answer from the relevant chunks only, streamed: `onDelta` gets each piece of text
+ * as the model writes it (the generate node decides whether the visitor sees them).
  */
-export async function generateWithModel(model: ChatModel, question: string, chunks: RetrievedChunk[]): Promise<string> {
+export async function generateWithModel(
+  model: ChatModel,
+  question: string,
+  chunks: RetrievedChunk[],
+  onDelta: (delta: string) => void = () => undefined,
+): Promise<{ text: string; outputTokens: number | null }> {
   const result = streamText({
     model,
     system: ANSWER_SYSTEM,
@@ -98,13 +103,18 @@ export async function generateWithModel(model: ChatModel, question: string, chun
     onError: () => undefined,
   });
   let text = "";
+  let outputTokens: number | null = null;
   for await (const part of result.stream) {
     if (part.type === "error") throw part.error;
     if (part.type === "abort") throw new Error("The model call was aborted (timeout).");
-    if (part.type === "text-delta") text += part.text;
+    if (part.type === "text-delta") {
+      text += part.text;
+      onDelta(part.text);
+    }
+    if (part.type === "finish") outputTokens = part.totalUsage.outputTokens ?? null;
   }
   if (!text.trim()) throw new Error("The model returned an empty answer.");
-  return text.trim();
+  return { text: text.trim(), outputTokens };
 }
 
 /** The model's own 0..1 confidence that the answer is supported by the chunks. */

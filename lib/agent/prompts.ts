@@ -58,3 +58,35 @@ export function renumberCitations(answer: string, cited: number[]): string {
     return position >= 0 ? `[${position + 1}]` : marker;
   });
 }
+
+/**
+ * renumberCitations for text that arrives in pieces (a streamed answer): markers are
+ * renumbered in order of first use as they complete, so the visitor reads the same
+ * numbers the source list shows. A piece ending inside a possible marker ("… [1") is
+ * held back until the next piece decides it. `cited` collects the passage numbers.
+ */
+export function citationRenumberer(count: number) {
+  const cited: number[] = [];
+  let pending = "";
+  const rewrite = (text: string) =>
+    text.replace(/\[(\d{1,3})\]/g, (marker, n: string) => {
+      const passage = Number(n);
+      if (passage < 1 || passage > count) return marker;
+      if (!cited.includes(passage)) cited.push(passage);
+      return `[${cited.indexOf(passage) + 1}]`;
+    });
+  return {
+    cited,
+    push(delta: string): string {
+      const text = pending + delta;
+      const open = text.match(/\[\d{0,3}$/);
+      pending = open ? open[0] : "";
+      return rewrite(open ? text.slice(0, open.index) : text);
+    },
+    flush(): string {
+      const rest = rewrite(pending);
+      pending = "";
+      return rest;
+    },
+  };
+}

@@ -18,6 +18,8 @@ export interface RunMemo {
   embedding?: Promise<QuestionEmbedding>;
   /** The cache lookup askAgent made before starting the graph (see run.ts). */
   cacheCheck?: CacheCheck;
+  /** performance.now() when the question reached the agent: time to first token counts from here. */
+  startedAt?: number;
 }
 
 export async function embedQuestion(question: string): Promise<QuestionEmbedding> {

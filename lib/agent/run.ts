@@ -35,7 +35,7 @@ export interface AgentQuestion {
  * cache_check node takes this result from the run's memo instead of looking again.
  */
 export async function* askAgent(input: AgentQuestion, graph?: AgentGraph): AsyncGenerator<AgentEvent> {
-  const memo: RunMemo = { embedding: input.prepared?.embedding };
+  const memo: RunMemo = { embedding: input.prepared?.embedding, startedAt: performance.now() };
   const tenantId = input.claims.app_metadata.tenant_id;
   if (input.prepared?.cacheCheck) memo.cacheCheck = input.prepared.cacheCheck;
   else {

@@ -1,4 +1,5 @@
 import { Annotation } from "@langchain/langgraph";
+import type { AnswerEvidence } from "@/lib/ai/answer-calibration";
 import type { Citation, RetrievedChunk } from "@/lib/rag/types";
 
 /** The conversation as the graph sees it; the messages table is the record users see. */
@@ -17,6 +18,22 @@ export type EscalationReason =
   | "retrieval_error"
   | "budget_exhausted"
   | "unexpected_error";
+
+/**
+ * How an answer reaches the visitor: "stream" shows it as it is written once the
+ * evidence gate passes (and hands over with the draft if the check after fails);
+ * "hold" releases it only after the check (a tenant setting).
+ */
+export type AnswerDelivery = "stream" | "hold";
+
+/** Speed of one generated answer, recorded beside it. */
+export interface GenerationStats {
+  /** From the question reaching the agent to the first generated token. */
+  ttftMs: number;
+  /** Output tokens per second after the first one (null when too few to tell). */
+  tokensPerSecond: number | null;
+  outputTokens: number;
+}
 
 /** What a human sends back through `Command({ resume })`. */
 export interface HumanResolution {
@@ -41,6 +58,7 @@ export const AgentState = Annotation.Root({
   user_email: latest<string | null>(null),
   confidence_threshold: latest(0.7),
   cache_ttl_days: latest(7),
+  answer_delivery: latest<AnswerDelivery>("stream"),
   is_cache_hit: latest(false),
   retrieved: latest<RetrievedChunk[]>([]),
   relevant: latest<RetrievedChunk[]>([]),
@@ -51,6 +69,11 @@ export const AgentState = Annotation.Root({
   relevance: latest<number | null>(null),
   answer: latest<string | null>(null),
   offline: latest(false),
+  /** The evidence behind the offline answerer's confidence (kept for calibration and staff). */
+  answer_evidence: latest<AnswerEvidence | null>(null),
+  /** Id of the text part the draft was streamed in; null when it was held. */
+  streamed_id: latest<string | null>(null),
+  generation: latest<GenerationStats | null>(null),
   model_calls: Annotation<number>({ reducer: (total, calls) => total + calls, default: () => 0 }),
   escalation_reason: latest<EscalationReason | null>(null),
   ticket_id: latest<string | null>(null),

@@ -14,6 +14,18 @@ export interface DayStats {
   escalations: number;
   resolved: number;
   medianResolutionSeconds: number | null;
+  /** Median time to first token of the day's generated answers (ms). */
+  medianTtftMs: number | null;
+}
+
+/** How fast generated answers came: time to first token and output tokens per second. */
+export interface AnswerSpeed {
+  /** Answers with a recorded time to first token. */
+  timed: number;
+  medianTtftMs: number | null;
+  p90TtftMs: number | null;
+  /** Over the answers whose model writes token by token (the offline answerer does not). */
+  medianTokensPerSecond: number | null;
 }
 
 export interface AnalyticsTotals {
@@ -42,6 +54,7 @@ export interface AnalyticsTotals {
    */
   modelCallsSavedEstimate: number | null;
   medianResolutionSeconds: number | null;
+  speed: AnswerSpeed;
 }
 
 export interface Analytics {
@@ -50,7 +63,8 @@ export interface Analytics {
 }
 
 // An answer message is an AI message that is not the escalation bridge (that one carries
-// the ticket it created). fromCache is set by the chat engine on every AI answer.
+// the ticket it created) nor a streamed draft whose check failed (unconfirmed: it went to
+// a human). fromCache is set by the chat engine on every AI answer.
 const DAILY_SQL = `
 with bounds as (
   select (date_trunc('day', now() at time zone 'utc') - ($1::int - 1) * interval '1 day') as since
@@ -66,13 +80,15 @@ msg as (
   select date_trunc('day', created_at at time zone 'utc') as day,
          count(*) filter (where sender_type = 'user')::int as questions,
          count(*) filter (where sender_type = 'ai' and ticket_id is null
-                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as ai,
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb
+                          and (metadata -> 'unconfirmed') is distinct from 'true'::jsonb)::int as ai,
          count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache,
          count(*) filter (where sender_type = 'ai' and ticket_id is null and jsonb_typeof(metadata -> 'modelCalls') = 'number'
                           and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as costed,
          coalesce(sum((metadata ->> 'modelCalls')::int) filter (where sender_type = 'ai' and ticket_id is null
                           and jsonb_typeof(metadata -> 'modelCalls') = 'number'
-                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb), 0)::int as calls
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb), 0)::int as calls,
+         percentile_cont(0.5) within group (order by ttft_ms) as ttft
   from public.messages where created_at at time zone 'utc' >= (select since from bounds) group by 1
 ),
 esc as (
@@ -89,7 +105,7 @@ select to_char(d.day, 'YYYY-MM-DD') as day,
        coalesce(conv.n, 0) as conversations, coalesce(msg.questions, 0) as questions,
        coalesce(msg.ai, 0) as ai, coalesce(msg.cache, 0) as cache,
        coalesce(msg.costed, 0) as costed, coalesce(msg.calls, 0) as calls,
-       coalesce(esc.n, 0) as escalations, coalesce(res.n, 0) as resolved, res.median
+       coalesce(esc.n, 0) as escalations, coalesce(res.n, 0) as resolved, res.median, msg.ttft
 from days d
 left join conv on conv.day = d.day
 left join msg on msg.day = d.day
@@ -103,6 +119,25 @@ from public.tickets
 where status = 'resolved'
   and resolved_at at time zone 'utc' >= date_trunc('day', now() at time zone 'utc') - ($1::int - 1) * interval '1 day'`;
 
+// Every generated answer's speed, also of drafts that went to a human: the visitor waited for them too.
+const SPEED_SQL = `
+select count(ttft_ms)::int as timed,
+       percentile_cont(0.5) within group (order by ttft_ms) as ttft,
+       percentile_cont(0.9) within group (order by ttft_ms) as ttft_p90,
+       percentile_cont(0.5) within group (order by tokens_per_second) as tps
+from public.messages
+where sender_type = 'ai'
+  and created_at at time zone 'utc' >= date_trunc('day', now() at time zone 'utc') - ($1::int - 1) * interval '1 day'`;
+
+interface SpeedRow {
+  timed: number;
+  ttft: number | null;
+  ttft_p90: number | null;
+  tps: number | null;
+}
+
+const numberOrNull = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
+
 interface DailyRow {
   day: string;
   conversations: number;
@@ -114,13 +149,14 @@ interface DailyRow {
   escalations: number;
   resolved: number;
   median: number | null;
+  ttft: number | null;
 }
 
 function ratio(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
 }
 
-function sum(days: DayStats[], key: keyof Omit<DayStats, "day" | "medianResolutionSeconds">): number {
+function sum(days: DayStats[], key: keyof Omit<DayStats, "day" | "medianResolutionSeconds" | "medianTtftMs">): number {
   return days.reduce((total, d) => total + d[key], 0);
 }
 
@@ -129,6 +165,7 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
   const range = analyticsRangeSchema.parse(options.days ?? 30);
   const daily = await tx.query<DailyRow>(DAILY_SQL, [range]);
   const median = await tx.query<{ median: number | null }>(MEDIAN_SQL, [range]);
+  const speed = (await tx.query<SpeedRow>(SPEED_SQL, [range])).rows[0];
   const days: DayStats[] = daily.rows.map((r) => ({
     day: r.day,
     conversations: r.conversations,
@@ -138,6 +175,7 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
     escalations: r.escalations,
     resolved: r.resolved,
     medianResolutionSeconds: r.median === null ? null : Number(r.median),
+    medianTtftMs: numberOrNull(r.ttft),
   }));
   const aiAnswers = sum(days, "aiAnswers");
   const cacheAnswers = sum(days, "cacheAnswers");
@@ -162,7 +200,13 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
       cacheHitRate: ratio(cacheAnswers, questions),
       modelCallsPerAnswer: perAnswer,
       modelCallsSavedEstimate: perAnswer === null ? null : Math.round(cacheAnswers * perAnswer),
-      medianResolutionSeconds: overallMedian === null || overallMedian === undefined ? null : Number(overallMedian),
+      medianResolutionSeconds: numberOrNull(overallMedian),
+      speed: {
+        timed: speed?.timed ?? 0,
+        medianTtftMs: numberOrNull(speed?.ttft),
+        p90TtftMs: numberOrNull(speed?.ttft_p90),
+        medianTokensPerSecond: numberOrNull(speed?.tps),
+      },
     },
   };
 }

@@ -57,19 +57,21 @@ export async function insertMessage(
     content: string;
     ticketId?: string | null;
     metadata?: Record<string, unknown>;
+    /** How fast a generated answer came (analytics and eval read it). */
+    timing?: { ttftMs: number; tokensPerSecond: number | null } | null;
   },
 ): Promise<ChatMessage> {
   // One statement (one round trip) for the message and the conversation's activity time.
   const { rows } = await tx.query<MessageRow>(
     `with inserted as (
-       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata)
-       values ($1, $2, $3, $4, $5, $6::jsonb) returning ${columns}
+       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata, ttft_ms, tokens_per_second)
+       values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) returning ${columns}
      ), touched as (
        update public.conversations set last_message_at = now() where id = $2
      )
      select ${columns} from inserted`,
     [input.tenantId, input.conversationId, input.ticketId ?? null, input.senderType, input.content,
-      JSON.stringify(input.metadata ?? {})],
+      JSON.stringify(input.metadata ?? {}), input.timing?.ttftMs ?? null, input.timing?.tokensPerSecond ?? null],
   );
   return toMessage(rows[0]);
 }

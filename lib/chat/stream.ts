@@ -16,45 +16,80 @@ function writeText(writer: Writer, id: string, text: string): void {
   writer.write({ type: "text-end", id });
 }
 
-/** Translates one graph event into UI message stream parts. Returns true when the question is settled. */
-function writeEvent(writer: Writer, event: AgentEvent, timing?: RequestTiming): boolean {
-  const serverTiming = timing ? { serverTiming: timingMetadata(timing) } : {};
-  if (event.type === "status") {
-    writer.write({ type: "data-status", id: "status", data: { status: event.status } });
-    return false;
-  }
-  if (event.type === "answer") {
-    writeText(writer, event.messageId, event.text);
-    event.citations.forEach((citation, i) => {
-      const sourceId = `${i + 1}`;
-      if (citation.url) writer.write({ type: "source-url", sourceId, url: citation.url, title: citation.title });
-      else writer.write({ type: "source-document", sourceId, mediaType: "text/plain", title: citation.title });
+/**
+ * Translates graph events into UI message stream parts. Returns a function that takes
+ * one event and says whether the question is settled. A draft streamed as it is written
+ * stays one text part (`answer-delta` events); the final answer event then only closes
+ * it. If the check after the draft fails, the hand-over marks the draft unconfirmed
+ * (message metadata) and adds the bridge message as the last text part.
+ */
+function eventWriter(writer: Writer, timing?: RequestTiming): (event: AgentEvent) => boolean {
+  let open: string | null = null;
+  const closeDraft = () => {
+    if (open) writer.write({ type: "text-end", id: open });
+    const shown = open !== null;
+    open = null;
+    return shown;
+  };
+  return (event) => {
+    const serverTiming = timing ? { serverTiming: timingMetadata(timing) } : {};
+    if (event.type === "status") {
+      writer.write({ type: "data-status", id: "status", data: { status: event.status } });
+      return false;
+    }
+    if (event.type === "answer-delta") {
+      if (open !== event.id) {
+        closeDraft();
+        writer.write({ type: "text-start", id: event.id });
+        open = event.id;
+      }
+      writer.write({ type: "text-delta", id: event.id, delta: event.delta });
+      return false;
+    }
+    if (event.type === "answer") {
+      const streamed = event.streamedId && open === event.streamedId;
+      closeDraft();
+      if (!streamed) writeText(writer, event.messageId, event.text);
+      event.citations.forEach((citation, i) => {
+        const sourceId = `${i + 1}`;
+        if (citation.url) writer.write({ type: "source-url", sourceId, url: citation.url, title: citation.title });
+        else writer.write({ type: "source-document", sourceId, mediaType: "text/plain", title: citation.title });
+      });
+      writer.write({ type: "data-status", id: "status", data: { status: "resolved" } });
+      writer.write({
+        type: "message-metadata",
+        messageMetadata: {
+          fromCache: event.fromCache,
+          offline: event.offline,
+          confidence: event.confidence,
+          messageId: event.messageId,
+          modelCalls: event.modelCalls,
+          ...serverTiming,
+        },
+      });
+      return true;
+    }
+    const unconfirmed = closeDraft();
+    writer.write({
+      type: "data-status",
+      id: "status",
+      data: { status: "waiting_for_agent", ticketNumber: event.ticketNumber, ticketId: event.ticketId },
     });
-    writer.write({ type: "data-status", id: "status", data: { status: "resolved" } });
+    writeText(writer, event.messageId, event.text);
     writer.write({
       type: "message-metadata",
       messageMetadata: {
-        fromCache: event.fromCache,
-        offline: event.offline,
-        confidence: event.confidence,
+        fromCache: false,
+        offline: false,
+        confidence: null,
         messageId: event.messageId,
-        modelCalls: event.modelCalls,
+        ticketNumber: event.ticketNumber,
+        ...(unconfirmed ? { unconfirmed: true } : {}),
         ...serverTiming,
       },
     });
     return true;
-  }
-  writer.write({
-    type: "data-status",
-    id: "status",
-    data: { status: "waiting_for_agent", ticketNumber: event.ticketNumber, ticketId: event.ticketId },
-  });
-  writeText(writer, event.messageId, event.text);
-  writer.write({
-    type: "message-metadata",
-    messageMetadata: { fromCache: false, offline: false, confidence: null, messageId: event.messageId, ticketNumber: event.ticketNumber, ...serverTiming },
-  });
-  return true;
+  };
 }
 
 /**
@@ -117,13 +152,14 @@ export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Re
   const stream = createUIMessageStream<ChatUIMessage>({
     async execute({ writer }) {
       writer.write({ type: "start", messageMetadata: { fromCache: false, offline: false, confidence: null } });
+      const writeEvent = eventWriter(writer, input.timing);
       let settled = false;
       try {
-        for await (const event of askAgent(input, graph)) settled = writeEvent(writer, event, input.timing) || settled;
+        for await (const event of askAgent(input, graph)) settled = writeEvent(event) || settled;
       } catch (error) {
         console.error("[chat] the agent failed; escalating to a human:", error);
       }
-      if (!settled) writeEvent(writer, await escalateAfterFailure(input), input.timing);
+      if (!settled) writeEvent(await escalateAfterFailure(input));
       writer.write({ type: "finish" });
     },
     onError: () => "Something went wrong on our side. Your question is saved; please try again.",

@@ -13,6 +13,8 @@ export interface ChatMessageMetadata {
   messageId?: string;
   ticketNumber?: number;
   modelCalls?: number;
+  /** The answer text streamed before it was handed over: a colleague will confirm it. */
+  unconfirmed?: boolean;
   /** Where the server's time went, with CHAT_SERVER_TIMING=1 (lib/chat/timing.ts). */
   serverTiming?: { embedMs: number; dbMs: number };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { text } from "@/lib/text";
 import { getEmbedder } from "@/lib/ai/embeddings";
+import type { AnswerDelivery } from "@/lib/agent/state";
 import { cacheSettingsFor, storedSimilarityThreshold, withSimilarityThreshold } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
@@ -23,6 +24,7 @@ export const settingsPatchSchema = z
       .gt(0, "The cache similarity threshold must be above 0 and at most 1.")
       .max(1, "The cache similarity threshold must be above 0 and at most 1.")
       .nullable(),
+    answerDelivery: z.enum(["stream", "hold"], { message: 'Answer delivery must be "stream" or "hold".' }),
     cacheTtlDays: z
       .number()
       .int("The cache lifetime must be a whole number of days.")
@@ -55,6 +57,8 @@ export interface TenantSettings {
   name: string;
   widgetKey: string;
   confidenceThreshold: number;
+  /** Stream answers as they are written (gated by evidence, checked after) or hold them until checked. */
+  answerDelivery: AnswerDelivery;
   /** The stored override for the current embedding model, or null when its default applies. */
   cacheSimilarityThreshold: number | null;
   /** What the cache actually uses now (override or the embedding model's default). */
@@ -69,6 +73,7 @@ export interface TenantSettings {
 // breaking the Control Center.
 const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
+  answer_delivery: z.enum(["stream", "hold"]).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   model_call_budget_monthly: z.number().int().min(0).optional().catch(undefined),
   branding: z
@@ -97,6 +102,7 @@ function toSettings(row: TenantRow): TenantSettings {
     name: row.name,
     widgetKey: row.widget_key,
     confidenceThreshold: stored.confidence_threshold ?? DEFAULT_CONFIDENCE_THRESHOLD,
+    answerDelivery: stored.answer_delivery ?? "stream",
     cacheSimilarityThreshold: storedSimilarityThreshold(row.settings, model) ?? null,
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
@@ -142,6 +148,7 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
 
   let settings: Record<string, unknown> = { ...(current.settings ?? {}) };
   if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
+  if (input.answerDelivery !== undefined) settings.answer_delivery = input.answerDelivery;
   if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
   if (input.cacheSimilarityThreshold !== undefined) {
     settings = withSimilarityThreshold(settings, getEmbedder().modelId, input.cacheSimilarityThreshold);

@@ -83,7 +83,7 @@ describe("agent graph", () => {
     expect((await messagesOf(again.conversationId)).map((m) => m.sender_type)).toEqual(["user", "ai"]);
   });
 
-  it("escalates a low-confidence draft: ticket with draft and context, bridge message, paused thread, draft never shown", async () => {
+  it("escalates a low-confidence draft: ticket with draft and context, bridge message, paused thread, shown draft marked unconfirmed", async () => {
     setChatModelForTests(mockChatModel({ relevant: "all", answer: "Probably yes [1].", score: 0.1 }));
     const input = await newQuestion(tenant, "Can I get a refund after 45 days on a monthly plan?");
     const events = await runAgent(input);
@@ -93,12 +93,16 @@ describe("agent graph", () => {
       `I need to check this with an expert. Ticket #${escalated?.ticketNumber} created. You will receive an email notification.`,
     );
     expect(find(events, "answer")).toBeUndefined();
+    // Streamed (the default) before the check failed: the hand-over names that draft.
+    const streamedId = events.find((e) => e.type === "answer-delta")?.id;
+    expect(streamedId).toBeDefined();
+    expect(escalated?.streamedId).toBe(streamedId);
     const threadId = threadIdFor(input.conversationId, input.userMessageId);
     const ticket = await ticketOf(threadId);
     expect(ticket).toMatchObject({ status: "pending_human", draft: "Probably yes [1].", escalation_reason: "low_confidence" });
     expect(ticket.confidence).toBeLessThan(0.7);
     expect(ticket.context.length).toBeGreaterThan(0);
-    expect((await messagesOf(input.conversationId)).map((m) => m.sender_type)).toEqual(["user", "system"]);
+    expect((await messagesOf(input.conversationId)).map((m) => m.sender_type)).toEqual(["user", "ai", "system"]);
 
     const state = await (await getAgentGraph()).getState({ configurable: { thread_id: threadId } });
     expect(state.next).toEqual(["escalate"]);

@@ -14,11 +14,19 @@ async function conversation(tx: Tx, tenantId: string, createdAt = "now()"): Prom
   return id;
 }
 
-async function message(tx: Tx, tenantId: string, conversationId: string, sender: string, metadata: object = {}, ticketId?: string) {
+async function message(
+  tx: Tx,
+  tenantId: string,
+  conversationId: string,
+  sender: string,
+  metadata: object = {},
+  ticketId?: string,
+  timing: { ttftMs: number; tokensPerSecond: number | null } | null = null,
+) {
   await tx.query(
-    `insert into public.messages (tenant_id, conversation_id, sender_type, content, metadata, ticket_id)
-     values ($1, $2, $3, 'text', $4, $5)`,
-    [tenantId, conversationId, sender, JSON.stringify(metadata), ticketId ?? null],
+    `insert into public.messages (tenant_id, conversation_id, sender_type, content, metadata, ticket_id, ttft_ms, tokens_per_second)
+     values ($1, $2, $3, 'text', $4, $5, $6, $7)`,
+    [tenantId, conversationId, sender, JSON.stringify(metadata), ticketId ?? null, timing?.ttftMs ?? null, timing?.tokensPerSecond ?? null],
   );
 }
 
@@ -42,8 +50,10 @@ beforeAll(async () => {
     for (const c of [c1, c1, c2, c2, c3]) await message(tx, a.id, c, "user");
     // The AI answers record the model calls they cost (3 and 2); an older one without the
     // field is an answer all the same, but not part of the cost per answer.
-    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.9, modelCalls: 3 });
-    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.8, modelCalls: 2 });
+    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.9, modelCalls: 3 }, undefined, { ttftMs: 400, tokensPerSecond: 8 });
+    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.8, modelCalls: 2 }, undefined, { ttftMs: 1200, tokensPerSecond: null });
+    // A streamed draft whose check failed: timed (the visitor waited for it), but no AI answer.
+    await message(tx, a.id, c3, "ai", { fromCache: false, unconfirmed: true }, undefined, { ttftMs: 800, tokensPerSecond: 12 });
     await message(tx, a.id, c2, "ai", { fromCache: true, confidence: null });
     await message(tx, a.id, c2, "ai", { fromCache: true });
     const t1 = await ticket(tx, a.id, c3, "0 seconds", null);
@@ -82,6 +92,10 @@ describe("getAnalytics", () => {
     expect(totals.shareCache).toBeCloseTo(2 / 7);
     expect(totals.shareEscalated).toBeCloseTo(3 / 7);
     expect(totals.cacheHitRate).toBeCloseTo(2 / 5);
+    // Time to first token over the three timed answers; tokens/s over the two that stream tokens.
+    expect(totals.speed).toMatchObject({ timed: 3, medianTtftMs: 800, medianTokensPerSecond: 10 });
+    expect(totals.speed.p90TtftMs).toBeCloseTo(1120);
+    expect(days.at(-1)?.medianTtftMs).toBe(800);
   });
 
   it("buckets by UTC day, oldest first, today last", async () => {
@@ -112,6 +126,7 @@ describe("getAnalytics", () => {
     const fresh = await createTestTenant("analytics-empty");
     const { totals } = await withTenant(fresh.owner, (tx) => getAnalytics(tx));
     expect(totals).toMatchObject({ conversations: 0, cacheAnswers: 0, shareAi: null, cacheHitRate: null, medianResolutionSeconds: null });
+    expect(totals.speed).toEqual({ timed: 0, medianTtftMs: null, p90TtftMs: null, medianTokensPerSecond: null });
     const seenByB = await withTenant(b.owner, (tx) => getAnalytics(tx));
     expect(seenByB.totals).toMatchObject({ conversations: 1, cacheAnswers: 4, escalations: 1, resolved: 1, medianResolutionSeconds: 3600 });
   });

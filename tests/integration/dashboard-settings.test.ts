@@ -41,6 +41,7 @@ describe("getTenantSettings", () => {
       cacheSimilarityThreshold: null,
       effectiveSimilarityThreshold: defaultSimilarityThreshold(getEmbedder().modelId),
       cacheTtlDays: 7,
+      answerDelivery: "stream",
       branding: { name: `Tenant ${a.slug}` },
     });
     expect(settings.branding.color).toMatch(/^#[0-9a-f]{6}$/i);
@@ -120,6 +121,16 @@ describe("updateTenantSettings", () => {
     await expect(withTenant(a.owner, (tx) => updateTenantSettings(tx, { branding: { color: "blue" } }))).rejects.toThrow(
       /Use a colour like #4f46e5 for the brand colour/,
     );
+    await expect(withTenant(a.owner, (tx) => updateTenantSettings(tx, { answerDelivery: "later" } as never))).rejects.toThrow(
+      'Answer delivery must be "stream" or "hold".',
+    );
+  });
+
+  it("switches answer delivery between streaming and holding until checked", async () => {
+    const held = await withTenant(a.owner, (tx) => updateTenantSettings(tx, { answerDelivery: "hold" }));
+    expect(held.answerDelivery).toBe("hold");
+    expect((await withTenant(agentA, (tx) => getTenantSettings(tx))).answerDelivery).toBe("hold");
+    expect((await withTenant(a.owner, (tx) => updateTenantSettings(tx, { answerDelivery: "stream" }))).answerDelivery).toBe("stream");
   });
 
   it("changes only the caller's tenant", async () => {

@@ -12,6 +12,8 @@ export interface MockChatBehaviour {
   /** Throw at this node ("hang" waits until the call is aborted by the timeout). */
   failAt?: "grade" | "generate" | "assess";
   hang?: boolean;
+  /** generate: milliseconds between streamed words (null: all at once). */
+  delayMs?: number | null;
 }
 
 type GenerateOptions = Parameters<MockLanguageModelV4["doGenerate"]>[0];
@@ -64,7 +66,7 @@ export function mockChatModel(behaviour: MockChatBehaviour = {}): MockLanguageMo
       const words = (behaviour.answer ?? "You can reset it from the sign-in page [1].").split(/(?<= )/);
       return {
         stream: simulateReadableStream({
-          chunkDelayInMs: null,
+          chunkDelayInMs: behaviour.delayMs ?? null,
           initialDelayInMs: null,
           chunks: [
             { type: "text-start" as const, id: "t" },

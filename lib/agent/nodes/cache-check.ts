@@ -8,10 +8,10 @@ import { withTenant, type Tx } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { claimsOf, emit, type AgentEvent } from "../context";
 import { questionEmbedding, type QuestionEmbedding, type RunMemo } from "../question-embedding";
-import type { AgentStateUpdate, AgentStateValue } from "../state";
+import type { AgentStateUpdate, AgentStateValue, AnswerDelivery } from "../state";
 
 export interface CacheCheck {
-  settings: { confidence_threshold: number; cache_ttl_days: number };
+  settings: { confidence_threshold: number; cache_ttl_days: number; answer_delivery: AnswerDelivery };
   /** The cached answer, already stored as the AI's message of the conversation. */
   hit: { entry: CacheHit; messageId: string } | null;
 }
@@ -31,7 +31,7 @@ type Find = (scope: QuestionScope & { question: string }, threshold: number) => 
  */
 async function answerFromCache(tx: Tx, question: CacheQuestion, model: string, find: Find): Promise<CacheCheck> {
   const tenant = await getTenantSettings(tx);
-  const settings = { confidence_threshold: tenant.confidenceThreshold, cache_ttl_days: tenant.cacheTtlDays };
+  const settings = { confidence_threshold: tenant.confidenceThreshold, cache_ttl_days: tenant.cacheTtlDays, answer_delivery: tenant.answerDelivery };
   const scope = { tx, tenantId: question.tenantId, embeddingModel: model, question: question.text };
   const entry = await find(scope, tenant.effectiveSimilarityThreshold);
   if (!entry) return { settings, hit: null };

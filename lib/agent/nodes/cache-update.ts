@@ -26,6 +26,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       content: answer,
       // The model calls this answer really cost: the dashboard's saved-calls estimate is based on them.
       metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, modelCalls: state.model_calls, embeddingModel: model },
+      timing: state.generation,
     });
     if (embedding) {
       await writeCache(
@@ -53,6 +54,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
     offline: state.offline,
     confidence: state.confidence,
     modelCalls: state.model_calls,
+    streamedId: state.streamed_id,
   });
   return { answer, outcome: "answered", messages: [{ role: "assistant", content: answer }] };
 }

@@ -32,6 +32,7 @@ export async function escalate(state: AgentStateValue, config: LangGraphRunnable
     text: ticket.bridgeText,
     ticketId: ticket.ticketId,
     ticketNumber: ticket.ticketNumber,
+    streamedId: state.streamed_id,
   });
   const resolution = interrupt<{ ticketId: string; ticketNumber: number }, HumanResolution>({
     ticketId: ticket.ticketId,

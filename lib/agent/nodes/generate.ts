@@ -1,39 +1,88 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { answerOffline } from "@/lib/ai/offline-answerer";
-import { getChatModel } from "@/lib/ai/providers";
+import { getEmbedder } from "@/lib/ai/embeddings";
+import { answerOffline, type OfflineAnswer } from "@/lib/ai/offline-answerer";
+import { getChatModel, type ChatModel } from "@/lib/ai/providers";
 import { citationOf } from "../citations";
 import { emit } from "../context";
+import { estimateTokens, startGenerationTimer } from "../generation-timer";
 import { escalationReasonOf, generateWithModel } from "../llm";
-import { citedNumbers, renumberCitations } from "../prompts";
+import { citationRenumberer, citedNumbers, renumberCitations } from "../prompts";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
+import { mayStreamModelAnswer } from "../stream-gate";
 
 /**
- * generate: a draft answer from the relevant chunks only, citing them by number.
- *
- * Hold, not retract: the draft is NOT streamed to the user. The widget shows the
- * "answering" status while the model writes, and the text is released only after
- * assess_confidence passes it (cache_update emits it); a low-confidence draft goes to the
- * ticket for the human, never to the user. The cost is time to first token: the first
- * character arrives after the whole generation plus the assessment call instead of
- * after the model's first token (cache hits are unaffected; they answer at once).
+ * The offline answerer's confidence is known before it writes a word, so its gate is
+ * exact: a confident answer streams its sentences as they are chosen, a doubtful one is
+ * never shown (assess_confidence escalates it with the draft).
  */
-export async function generate(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
-  emit(config, { type: "status", status: "answering" });
-  const choice = getChatModel();
-  if (choice.mode === "offline") {
-    const { text, quoted } = answerOffline(state.question, state.relevant);
-    if (!text) return { escalation_reason: "no_relevant_context" };
-    return { draft: text, citations: quoted.map(citationOf), offline: true };
-  }
+async function generateOffline(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  const timer = startGenerationTimer(config);
+  let answer: OfflineAnswer;
   try {
-    const text = await generateWithModel(choice.model, state.question, state.relevant);
+    answer = await answerOffline(state.question, state.relevant, getEmbedder());
+  } catch (error) {
+    // The local embedding model failed mid-answer: a human takes the question.
+    console.warn("[agent] the offline answerer failed, escalating:", (error as Error).message);
+    return { escalation_reason: "model_error", offline: true };
+  }
+  if (!answer.text) return { escalation_reason: "no_relevant_context", confidence: 0, offline: true };
+  const stream = state.answer_delivery === "stream" && answer.confidence >= state.confidence_threshold;
+  const id = stream ? randomUUID() : null;
+  timer.firstToken();
+  for (const delta of answer.pieces) if (id) emit(config, { type: "answer-delta", id, delta });
+  return {
+    draft: answer.text,
+    citations: answer.quoted.map(citationOf),
+    relevant: answer.quoted,
+    confidence: answer.confidence,
+    answer_evidence: answer.evidence,
+    offline: true,
+    streamed_id: id,
+    // It writes no tokens one by one: a rate would only measure the loop that emits its sentences.
+    generation: { ...timer.stats(estimateTokens(answer.text))!, tokensPerSecond: null },
+  };
+}
+
+/**
+ * A model's answer: streamed to the visitor token by token when the evidence gate
+ * passes (stream-gate.ts), with citation numbers rewritten on the fly to match the
+ * source list; otherwise held until assess_confidence has checked it.
+ */
+async function generateWithLanguageModel(model: ChatModel, state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  const timer = startGenerationTimer(config);
+  const id = mayStreamModelAnswer(state) ? randomUUID() : null;
+  const renumber = citationRenumberer(state.relevant.length);
+  const show = (delta: string) => {
+    if (id && delta) emit(config, { type: "answer-delta", id, delta });
+  };
+  try {
+    const { text, outputTokens } = await generateWithModel(model, state.question, state.relevant, (delta) => {
+      timer.firstToken();
+      show(renumber.push(delta));
+    });
+    show(renumber.flush());
     const cited = citedNumbers(text, state.relevant.length);
     // An answer that cites nothing was still built from all the relevant chunks.
     const sources = cited.length ? cited.map((n) => state.relevant[n - 1]) : state.relevant;
-    return { draft: renumberCitations(text, cited), citations: sources.map(citationOf), model_calls: 1 };
+    return {
+      draft: renumberCitations(text, cited),
+      citations: sources.map(citationOf),
+      model_calls: 1,
+      streamed_id: id,
+      generation: timer.stats(outputTokens ?? estimateTokens(text)),
+    };
   } catch (error) {
     console.warn("[agent] generation failed, escalating:", (error as Error).message);
-    return { model_calls: 1, escalation_reason: escalationReasonOf(error) };
+    // Whatever was already shown is marked unconfirmed by the hand-over that follows.
+    return { model_calls: 1, escalation_reason: escalationReasonOf(error), streamed_id: id };
   }
+}
+
+/** generate: a draft answer from the relevant chunks only, citing them by number. */
+export async function generate(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
+  emit(config, { type: "status", status: "answering" });
+  const choice = getChatModel();
+  return choice.mode === "offline" ? generateOffline(state, config) : generateWithLanguageModel(choice.model, state, config);
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { gradeOffline } from "@/lib/ai/offline-answerer";
 import { getChatModel } from "@/lib/ai/providers";
 import { ANSWER_MODEL_CALLS, reserveModelCalls } from "@/lib/limits/model-budget";
 import { claimsOf } from "../context";
@@ -8,21 +7,17 @@ import { escalationReasonOf, gradeWithModel, judgeWithLocalModel } from "../llm"
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
- * grade: keeps only the chunks that help answer the question (the model judges them;
- * offline, retrieval evidence does). Nothing relevant, a model failure or a spent model
- * budget escalates. A local model gives one calibrated probability for the passages that
- * fit its context; below the tenant's threshold the question escalates before any (slow)
- * generation.
+ * grade: keeps only the chunks that help answer the question (the model judges them).
+ * Offline, every retrieved chunk goes on: the answerer judges them sentence by sentence,
+ * by meaning, and keeps the ones it quotes. Nothing relevant, a model failure or a spent
+ * model budget escalates.
+ * A local model gives one calibrated probability for the passages that fit its context;
+ * below the tenant's threshold the question escalates before any (slow) generation.
  */
 export async function grade(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const choice = getChatModel();
   if (state.retrieved.length === 0) return { relevant: [], escalation_reason: "no_relevant_context" };
-  if (choice.mode === "offline") {
-    const relevant = gradeOffline(state.question, state.retrieved)
-      .filter((g) => g.relevant)
-      .map((g) => g.chunk);
-    return { relevant, offline: true, escalation_reason: relevant.length ? null : "no_relevant_context" };
-  }
+  if (choice.mode === "offline") return { relevant: state.retrieved, offline: true };
   if (choice.local) {
     try {
       const { kept, relevance } = await judgeWithLocalModel(choice.local, state.question, state.retrieved);

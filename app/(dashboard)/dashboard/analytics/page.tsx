@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BarChart, LineChart } from "@/components/dashboard/charts";
-import { formatDuration, formatPercent, plural } from "@/components/dashboard/format";
+import { formatDuration, formatMilliseconds, formatPercent, plural } from "@/components/dashboard/format";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Stat } from "@/components/dashboard/stat";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -60,6 +60,16 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           value={totals.medianResolutionSeconds === null ? "–" : formatDuration(totals.medianResolutionSeconds)}
           detail={`${plural(totals.resolved, "ticket")} resolved`}
         />
+        <Stat
+          label="Median time to first token"
+          value={formatMilliseconds(totals.speed.medianTtftMs)}
+          detail={`p90 ${formatMilliseconds(totals.speed.p90TtftMs)} · ${plural(totals.speed.timed, "answer")} timed`}
+        />
+        <Stat
+          label="Generation speed"
+          value={totals.speed.medianTokensPerSecond === null ? "–" : `${totals.speed.medianTokensPerSecond.toFixed(1)} tokens/s`}
+          detail="median, answers written token by token"
+        />
       </dl>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card aria-labelledby="chart-outcomes">
@@ -101,6 +111,19 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
               max={1}
               color={COLORS.cache}
               format={(v) => formatPercent(v)}
+            />
+          </CardBody>
+        </Card>
+        <Card aria-labelledby="chart-ttft">
+          <CardHeader id="chart-ttft" title="Time to first token" description="Median per day, from the question to the answer's first token." />
+          <CardBody>
+            <LineChart
+              title="Time to first token"
+              summary={`median ${formatMilliseconds(totals.speed.medianTtftMs)} over ${plural(totals.speed.timed, "answer")}`}
+              labels={labels}
+              values={series.map((d) => d.medianTtftMs)}
+              color={COLORS.ai}
+              format={(v) => formatMilliseconds(v)}
             />
           </CardBody>
         </Card>

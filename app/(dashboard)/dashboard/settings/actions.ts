@@ -35,6 +35,7 @@ function settingsPatchFrom(form: FormData): SettingsPatch {
     modelCallBudgetMonthly: budget ?? null,
     name: text(form, "name"),
     confidenceThreshold: number(form, "confidenceThreshold", "Confidence threshold"),
+    answerDelivery: (text(form, "answerDelivery") || undefined) as SettingsPatch["answerDelivery"],
     cacheSimilarityThreshold: similarity ?? null,
     cacheTtlDays: number(form, "cacheTtlDays", "Cache lifetime"),
     branding: { color: text(form, "brandColor"), name: text(form, "brandName"), greeting: text(form, "greeting") },

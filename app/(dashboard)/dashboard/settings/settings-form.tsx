@@ -3,7 +3,7 @@
 import { startTransition, useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Field, Input, Textarea } from "@/components/ui/field";
+import { Field, Input, Select, Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { readableTextOn } from "@/components/widget/branding";
 import type { TenantSettings } from "@/lib/tenants/settings";
@@ -41,6 +41,18 @@ export function SettingsForm({ settings, editable }: { settings: TenantSettings;
             >
               {(aria) => (
                 <Input {...aria} name="confidenceThreshold" type="number" min={0} max={1} step={0.01} defaultValue={settings.confidenceThreshold} required />
+              )}
+            </Field>
+            <Field
+              id="answerDelivery"
+              label="Answer delivery"
+              hint="Stream: customers watch the answer being written when the evidence is strong; if the check after it fails, a colleague is asked to confirm it. Hold: answers appear only after they pass the check."
+            >
+              {(aria) => (
+                <Select {...aria} name="answerDelivery" defaultValue={settings.answerDelivery}>
+                  <option value="stream">Stream as it is written</option>
+                  <option value="hold">Hold until checked</option>
+                </Select>
               )}
             </Field>
             <Field
