@@ -21,6 +21,8 @@ export interface HumanResolution {
   answer: string;
   notifyEmail: boolean;
   resolvedBy: string;
+  /** The reviewed, generic entry for the cache; the reply itself is never cached. */
+  reusable?: { question: string; answer: string } | null;
 }
 
 const latest = <T>(initial: T) => Annotation<T>({ reducer: (_previous, next) => next, default: () => initial });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import type { CacheSource } from "@/lib/cache/port";
+import { assertNoPersonalData } from "@/lib/privacy/cache-guard";
 import type { Citation } from "@/lib/rag/types";
 
 /** One row of the Control Center's "Answer cache" page. */
@@ -19,6 +20,9 @@ export interface CacheEntrySummary {
   updatedAt: string;
   expiresAt: string;
   embeddingModel: string;
+  /** Who reviewed the answer and when (human entries); null for AI answers. */
+  approvedBy: string | null;
+  approvedAt: string | null;
 }
 
 export interface CacheEntryPage {
@@ -47,10 +51,13 @@ interface EntryRow {
   updated_at: Date;
   expires_at: Date;
   embedding_model: string;
+  approver: string | null;
+  approved_at: Date | null;
 }
 
 const selectColumns = `id, question, answer, source, citations, confidence, hits, last_hit_at, created_at, updated_at,
-  expires_at, embedding_model`;
+  expires_at, embedding_model, approved_at,
+  (select coalesce(u.display_name, u.email) from public.users u where u.id = approved_by) as approver`;
 
 function toSummary(row: EntryRow): CacheEntrySummary {
   return {
@@ -66,6 +73,8 @@ function toSummary(row: EntryRow): CacheEntrySummary {
     updatedAt: row.updated_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
     embeddingModel: row.embedding_model,
+    approvedBy: row.approver,
+    approvedAt: row.approved_at?.toISOString() ?? null,
   };
 }
 
@@ -78,6 +87,7 @@ export function parseListOptions(options: { limit?: number; offset?: number }): 
 export function parseAnswer(answer: string): string {
   const parsed = cacheAnswerSchema.safeParse(answer);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid answer.");
+  assertNoPersonalData({ answer: parsed.data });
   return parsed.data;
 }
 
@@ -100,16 +110,23 @@ export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offs
 
 /**
  * A staff member editing an answer approves it: the entry becomes a human answer, so it
- * wins over AI answers and is no longer dropped when a cited document changes.
+ * wins over AI answers and is no longer dropped when a cited document changes. RLS lets
+ * only those allowed to manage the cache change it; for others the row is not there.
  */
 export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
   const text = parseAnswer(answer);
   const { rows } = await tx.query<EntryRow>(
-    `update public.cache_entries set answer = $2, source = 'human' where id = $1 returning ${selectColumns}`,
+    `update public.cache_entries set answer = $2, source = 'human', approved_by = auth.uid(), approved_at = now()
+      where id = $1 returning ${selectColumns}`,
     [parseEntryId(id), text],
   );
   if (!rows[0]) throw new AppError("not_found", "Cache entry not found.");
   return toSummary(rows[0]);
+}
+
+export async function findPgCacheEntry(tx: Tx, id: string): Promise<CacheEntrySummary | null> {
+  const { rows } = await tx.query<EntryRow>(`select ${selectColumns} from public.cache_entries where id = $1`, [parseEntryId(id)]);
+  return rows[0] ? toSummary(rows[0]) : null;
 }
 
 export async function deletePgCacheEntry(tx: Tx, id: string): Promise<void> {

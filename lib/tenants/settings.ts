@@ -26,6 +26,8 @@ export const settingsPatchSchema = z
       .int("The cache lifetime must be a whole number of days.")
       .min(1, "The cache lifetime must be 1 to 3650 days.")
       .max(3650, "The cache lifetime must be 1 to 3650 days."),
+    /** Lets agents (not only owners and admins) manage the knowledge base and the answer cache. */
+    agentsManageKnowledge: z.boolean(),
     branding: z
       .object({
         color: hexColor,
@@ -49,6 +51,7 @@ export interface TenantSettings {
   /** What the cache actually uses now (override or the embedding model's default). */
   effectiveSimilarityThreshold: number;
   cacheTtlDays: number;
+  agentsManageKnowledge: boolean;
   branding: { color: string; name: string; greeting: string };
 }
 
@@ -58,6 +61,7 @@ const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
   cache_similarity_threshold: z.number().gt(0).max(1).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
+  agents_manage_knowledge: z.boolean().optional().catch(undefined),
   branding: z
     .object({
       color: hexColor.optional().catch(undefined),
@@ -86,6 +90,7 @@ function toSettings(row: TenantRow): TenantSettings {
     cacheSimilarityThreshold: stored.cache_similarity_threshold ?? null,
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
+    agentsManageKnowledge: stored.agents_manage_knowledge ?? false,
     branding: {
       color: stored.branding?.color ?? DEFAULT_BRANDING.color,
       name: stored.branding?.name || row.name,
@@ -127,6 +132,7 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
   const settings: Record<string, unknown> = { ...(current.settings ?? {}) };
   if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
   if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
+  if (input.agentsManageKnowledge !== undefined) settings.agents_manage_knowledge = input.agentsManageKnowledge;
   if (input.cacheSimilarityThreshold === null) delete settings.cache_similarity_threshold;
   else if (input.cacheSimilarityThreshold !== undefined) settings.cache_similarity_threshold = input.cacheSimilarityThreshold;
   if (input.branding) {

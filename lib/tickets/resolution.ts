@@ -8,12 +8,16 @@ import { withTenant, type Tx } from "@/lib/db/tenant";
 import { queueEmail } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
 import { getTenantSettings } from "@/lib/tenants/settings";
+import { recordAudit } from "@/lib/db/audit";
+import type { ReusableEntry } from "./reusable-entry";
 
 export interface HumanAnswer {
   ticketId: string;
   answer: string;
   notifyEmail: boolean;
   resolvedBy: string;
+  /** Written to the cache instead of the reply; none: the cache learns nothing. */
+  reusable?: ReusableEntry | null;
 }
 
 interface ResolvedTicketRow {
@@ -29,20 +33,17 @@ interface ResolvedTicketRow {
  * Delivers a human answer, all or nothing, in ONE transaction with the staff member's
  * claims: the ticket flips to resolved only if it is still pending (so a retry does
  * nothing twice), the answer joins the chat as a human message, the e-mail is queued in
- * the outbox, the answer replaces the cache entry for the question, the action is
- * audited, and open widgets are woken through pg_notify. The question is embedded first
- * so no model call runs inside the transaction. Returns false when the ticket was no
- * longer pending: nothing was done a second time.
+ * the outbox, the reviewed reusable entry (if staff made one; never the reply itself,
+ * which speaks to one customer) is written to the cache as approved by them, the action
+ * is audited, and open widgets are woken through pg_notify. The entry's question is
+ * embedded first so no model call runs inside the transaction. Returns false when the
+ * ticket was no longer pending: nothing was done a second time.
  */
 export async function applyHumanResolution(claims: RequestClaims, input: HumanAnswer): Promise<boolean> {
   const tenantId = claims.app_metadata.tenant_id;
-  const question = await withTenant(claims, async (tx) => {
-    const { rows } = await tx.query<{ question: string }>("select question from public.tickets where id = $1", [input.ticketId]);
-    return rows[0]?.question ?? null;
-  });
-  if (question === null) return false;
+  const reusable = input.reusable ?? null;
   const embedder = getEmbedder();
-  const [embedding] = await embedder.embed([question]);
+  const [embedding] = reusable ? await embedder.embed([reusable.question]) : [null];
 
   let emailQueued = false;
   const resolved = await withTenant(claims, async (tx) => {
@@ -55,7 +56,8 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
       ticketId: ticket.id,
       senderType: "human",
       content: input.answer,
-      metadata: { ticketNumber: ticket.number, resolvedBy: input.resolvedBy, status: "resolved" },
+      authorId: input.resolvedBy,
+      metadata: { ticketNumber: ticket.number, status: "resolved" },
     });
     const to = ticket.user_email ?? ticket.conversation_email;
     if (input.notifyEmail && to) {
@@ -75,22 +77,37 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
       });
       emailQueued = true;
     }
-    await writeHumanAnswer({ tx, tenantId, embeddingModel: embedder.modelId }, {
-      question: ticket.question,
-      embedding,
-      answer: input.answer,
-      source: "human",
-      citations: [],
-      sourceIds: [],
-      confidence: 1,
-      ticketId: ticket.id,
-      ttlDays: tenant.cacheTtlDays,
+    if (reusable && embedding) {
+      await writeHumanAnswer({ tx, tenantId, embeddingModel: embedder.modelId }, {
+        question: reusable.question,
+        embedding,
+        answer: reusable.answer,
+        source: "human",
+        citations: [],
+        sourceIds: [],
+        confidence: 1,
+        ticketId: ticket.id,
+        approvedBy: input.resolvedBy,
+        ttlDays: tenant.cacheTtlDays,
+      });
+      await recordAudit(tx, {
+        action: "cache.approved",
+        targetType: "ticket",
+        targetId: ticket.id,
+        details: { question: reusable.question, answer: reusable.answer },
+      });
+    }
+    await recordAudit(tx, {
+      action: "ticket.resolved",
+      targetType: "ticket",
+      targetId: ticket.id,
+      details: {
+        ticketNumber: ticket.number,
+        notifyEmail: input.notifyEmail,
+        emailed: Boolean(input.notifyEmail && to),
+        cached: Boolean(reusable),
+      },
     });
-    await tx.query(
-      `insert into public.audit_log (tenant_id, actor_id, action, target_type, target_id, details)
-       values ($1, auth.uid(), 'ticket.resolved', 'ticket', $2, $3::jsonb)`,
-      [tenantId, ticket.id, JSON.stringify({ ticketNumber: ticket.number, notifyEmail: input.notifyEmail, emailed: Boolean(input.notifyEmail && to) })],
-    );
     await notifyConversation(tx, { tenantId, conversationId: ticket.conversation_id, messageId: message.id });
     return true;
   });

@@ -6,6 +6,7 @@ import type { AgentGraph } from "@/lib/agent/graph";
 import { resumeAgent } from "@/lib/agent/run";
 import { getTicketDetail, type TicketDetail } from "./queries";
 import { applyHumanResolution } from "./resolution";
+import { checkReusableEntry, type ReusableEntry } from "./reusable-entry";
 
 /** A claim older than this belongs to a request that died; another may take over. */
 const CLAIM_TIMEOUT = "1 minute";
@@ -69,13 +70,15 @@ async function claimRefusal(tx: Tx, ticketId: string): Promise<AppError> {
 export async function resolveTicket(
   staff: StaffSession,
   ticketId: string,
-  input: { answer: string; notifyEmail: boolean },
+  input: { answer: string; notifyEmail: boolean; reusable?: ReusableEntry | null },
   graph?: AgentGraph,
 ): Promise<TicketDetail> {
+  const reusable = input.reusable ?? null;
+  if (reusable) await withTenant(staff.claims, (tx) => checkReusableEntry(tx, ticketId, reusable));
   const threadId = await withTenant(staff.claims, async (tx) => claimTicket(tx, ticketId, staff.userId));
   if (!threadId) throw await withTenant(staff.claims, (tx) => claimRefusal(tx, ticketId));
 
-  const resolution = { answer: input.answer, notifyEmail: input.notifyEmail, resolvedBy: staff.userId };
+  const resolution = { answer: input.answer, notifyEmail: input.notifyEmail, resolvedBy: staff.userId, reusable };
   try {
     const resumed = await resumeAgent(staff.claims, threadId, resolution, graph);
     if (!resumed) await applyHumanResolution(staff.claims, { ticketId, ...resolution });

@@ -17,7 +17,7 @@ let token: string;
 beforeAll(async () => {
   tenant = await createTestTenant("docs-api");
   other = await createTestTenant("docs-api-other");
-  token = await signClaims(await tenant.staff("agent"), "staff");
+  token = await signClaims(await tenant.staff("admin"), "staff");
 });
 
 afterAll(async () => {

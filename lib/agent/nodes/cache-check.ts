@@ -39,7 +39,9 @@ export async function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding,
     conversationId: question.conversationId,
     senderType: "ai",
     content: entry.answer,
-    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations },
+    cacheEntryId: entry.id,
+    // Visitors read this: no cache internals (source, similarity) in it.
+    metadata: { fromCache: true, citations: entry.citations },
   });
   return { settings, hit: { entry, messageId: message.id } };
 }

@@ -31,6 +31,7 @@ function settingsPatchFrom(form: FormData): SettingsPatch {
     confidenceThreshold: number(form, "confidenceThreshold", "Confidence threshold"),
     cacheSimilarityThreshold: similarity ?? null,
     cacheTtlDays: number(form, "cacheTtlDays", "Cache lifetime"),
+    agentsManageKnowledge: form.get("agentsManageKnowledge") === "on",
     branding: { color: text(form, "brandColor"), name: text(form, "brandName"), greeting: text(form, "greeting") },
   };
 }

@@ -75,6 +75,21 @@ export function SettingsForm({ settings, editable }: { settings: TenantSettings;
             <Field id="brandName" label="Widget title">
               {(aria) => <Input {...aria} name="brandName" value={brandName} onChange={(e) => setBrandName(e.target.value)} required maxLength={80} />}
             </Field>
+            <label className="flex items-start gap-2 text-sm text-slate-700 md:col-span-2">
+              <input
+                type="checkbox"
+                name="agentsManageKnowledge"
+                defaultChecked={settings.agentsManageKnowledge}
+                className="mt-0.5 h-4 w-4 rounded border-slate-300"
+              />
+              <span>
+                Agents may manage knowledge and cached answers
+                <span className="block text-xs text-slate-500">
+                  Off: only owners and admins upload or delete documents and edit or delete cached answers. Agents can always
+                  use them, and save a reviewed answer when they resolve a ticket.
+                </span>
+              </span>
+            </label>
             <div className="md:col-span-2">
               <Field id="greeting" label="Greeting" hint="The first thing visitors read when they open the chat.">
                 {(aria) => <Textarea {...aria} name="greeting" rows={2} value={greeting} onChange={(e) => setGreeting(e.target.value)} maxLength={300} />}

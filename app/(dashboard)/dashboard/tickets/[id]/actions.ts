@@ -5,12 +5,14 @@ import { z } from "zod";
 import { requireStaff } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { resolveTicket } from "@/lib/tickets/resolve";
+import { reusableEntrySchema } from "@/lib/tickets/reusable-entry-schema";
 import { runAction, type ActionState } from "../../_lib/action-state";
 
 const resolveSchema = z.object({
   ticketId: z.uuid(),
   answer: z.string().trim().min(1, "The answer cannot be empty.").max(20_000, "The answer is too long (20,000 characters at most)."),
   notifyEmail: z.boolean(),
+  reusable: reusableEntrySchema.nullable(),
 });
 
 /**
@@ -25,9 +27,14 @@ export async function resolveTicketAction(ticketId: string, _previous: ActionSta
       ticketId,
       answer: String(form.get("answer") ?? ""),
       notifyEmail: form.get("notifyEmail") === "on",
+      reusable:
+        form.get("saveReusable") === "on"
+          ? { question: String(form.get("reusableQuestion") ?? ""), answer: String(form.get("reusableAnswer") ?? "") }
+          : null,
     });
     if (!parsed.success) throw new AppError("unprocessable", parsed.error.issues[0].message);
-    await resolveTicket(staff, parsed.data.ticketId, { answer: parsed.data.answer, notifyEmail: parsed.data.notifyEmail });
+    const { answer, notifyEmail, reusable } = parsed.data;
+    await resolveTicket(staff, parsed.data.ticketId, { answer, notifyEmail, reusable });
     return parsed.data.notifyEmail ? "emailed" : "sent";
   });
   if (result.ok) redirect(`/dashboard/tickets/${ticketId}?sent=${result.ok}`);

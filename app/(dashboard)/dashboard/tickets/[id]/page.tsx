@@ -9,6 +9,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { getTicketDetail } from "@/lib/tickets/queries";
+import { conversationNames, suggestReusableEntry } from "@/lib/tickets/reusable-entry";
 import { currentStaff } from "../../_lib/session";
 import { ContextList } from "./context-list";
 import { Conversation } from "./conversation";
@@ -27,8 +28,13 @@ export default async function TicketPage({
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   // RLS shows only the staff member's tenant: another tenant's ticket is simply absent.
-  const ticket = await withTenant(staff.claims, (tx) => getTicketDetail(tx, id.data));
-  if (!ticket) notFound();
+  const found = await withTenant(staff.claims, async (tx) => {
+    const detail = await getTicketDetail(tx, id.data);
+    return detail && { ticket: detail, names: await conversationNames(tx, detail.conversationId) };
+  });
+  if (!found) notFound();
+  const { ticket, names } = found;
+  const suggestion = { ...suggestReusableEntry(ticket.question, ticket.draft ?? "", names), names };
   const { sent } = await searchParams;
   const resolved = ticket.status === "resolved";
   const reason = reasonLabel(ticket.escalationReason);
@@ -50,8 +56,7 @@ export default async function TicketPage({
       {resolved && sent ? (
         <Notice tone="success" title="Answer sent" className="mb-6">
           The customer sees your answer in the chat
-          {sent === "emailed" && ticket.userEmail ? ` and gets it by email at ${ticket.userEmail}` : ""}. It is saved to the answer
-          cache for similar questions.
+          {sent === "emailed" && ticket.userEmail ? ` and gets it by email at ${ticket.userEmail}` : ""}.
         </Notice>
       ) : null}
 
@@ -103,7 +108,7 @@ export default async function TicketPage({
                       The assistant had no draft for this question: write the answer yourself.
                     </Notice>
                   )}
-                  <ResolveForm ticketId={ticket.id} draft={ticket.draft ?? ""} userEmail={ticket.userEmail} />
+                  <ResolveForm ticketId={ticket.id} draft={ticket.draft ?? ""} userEmail={ticket.userEmail} suggestion={suggestion} />
                 </>
               )}
             </CardBody>

@@ -6,11 +6,22 @@ import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
 import { resolveTicketAction } from "./actions";
+import { ReusableEntryFields, type ReusableSuggestion } from "./reusable-entry-fields";
 
 const MAX_ANSWER = 20_000;
 
 /** The answer editor, prefilled with the AI's draft; sending an empty answer is impossible. */
-export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; draft: string; userEmail: string | null }) {
+export function ResolveForm({
+  ticketId,
+  draft,
+  userEmail,
+  suggestion,
+}: {
+  ticketId: string;
+  draft: string;
+  userEmail: string | null;
+  suggestion: ReusableSuggestion;
+}) {
   const [state, action, pending] = useActionState(resolveTicketAction.bind(null, ticketId), {});
   const [answer, setAnswer] = useState(draft);
   const [touched, setTouched] = useState(false);
@@ -45,7 +56,7 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
         disabled={pending}
       />
       <p id="answer-hint" className="text-xs text-slate-500">
-        {empty ? "Write an answer to send it." : "The customer sees this in the chat; it is also saved to the answer cache for similar questions."}
+        {empty ? "Write an answer to send it." : "The customer sees this in the chat (and by email)."}
       </p>
       <label className="flex items-start gap-2 text-sm text-slate-700">
         <input type="checkbox" name="notifyEmail" defaultChecked className="mt-0.5 h-4 w-4 rounded border-slate-300" disabled={pending} />
@@ -56,6 +67,7 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
           </span>
         </span>
       </label>
+      <ReusableEntryFields suggestion={suggestion} reply={answer} disabled={pending} />
       {state.error ? (
         <Notice tone={state.code === "conflict" ? "warning" : "error"} title={state.code === "conflict" ? "Not sent" : undefined}>
           <p>{state.error}</p>
