@@ -20,7 +20,9 @@ export type AgentEvent =
       confidence: number | null;
       modelCalls: number;
     }
-  | { type: "escalated"; messageId: string; text: string; ticketId: string; ticketNumber: number };
+  | { type: "escalated"; messageId: string; text: string; ticketId: string; ticketNumber: number }
+  /** A message while a ticket is open: it went to the humans, not to the assistant. */
+  | { type: "handed_over"; ticketId: string; ticketNumber: number };
 
 /**
  * The caller's verified claims, passed per run in config.configurable and never written

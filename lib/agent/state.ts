@@ -14,7 +14,8 @@ export type EscalationReason =
   | "no_relevant_context"
   | "model_error"
   | "retrieval_error"
-  | "unexpected_error";
+  | "unexpected_error"
+  | "visitor_request";
 
 /** What a human sends back through `Command({ resume })`. */
 export interface HumanResolution {
@@ -23,6 +24,8 @@ export interface HumanResolution {
   resolvedBy: string;
   /** The reviewed, generic entry for the cache; the reply itself is never cached. */
   reusable?: { question: string; answer: string } | null;
+  /** Close the ticket with this reply (absent in older checkpoints: they always closed). */
+  close?: boolean;
 }
 
 const latest = <T>(initial: T) => Annotation<T>({ reducer: (_previous, next) => next, default: () => initial });

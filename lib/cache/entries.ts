@@ -23,6 +23,10 @@ export interface CacheEntrySummary {
   /** Who reviewed the answer and when (human entries); null for AI answers. */
   approvedBy: string | null;
   approvedAt: string | null;
+  /** Visitors' ratings since the last approval; bad ones hold the entry back for review. */
+  helpful: number;
+  notHelpful: number;
+  needsReview: boolean;
 }
 
 export interface CacheEntryPage {
@@ -53,10 +57,13 @@ interface EntryRow {
   embedding_model: string;
   approver: string | null;
   approved_at: Date | null;
+  helpful_count: number;
+  not_helpful_count: number;
+  needs_review: boolean;
 }
 
 const selectColumns = `id, question, answer, source, citations, confidence, hits, last_hit_at, created_at, updated_at,
-  expires_at, embedding_model, approved_at,
+  expires_at, embedding_model, approved_at, helpful_count, not_helpful_count, needs_review,
   (select coalesce(u.display_name, u.email) from public.users u where u.id = approved_by) as approver`;
 
 function toSummary(row: EntryRow): CacheEntrySummary {
@@ -75,6 +82,9 @@ function toSummary(row: EntryRow): CacheEntrySummary {
     embeddingModel: row.embedding_model,
     approvedBy: row.approver,
     approvedAt: row.approved_at?.toISOString() ?? null,
+    helpful: row.helpful_count,
+    notHelpful: row.not_helpful_count,
+    needsReview: row.needs_review,
   };
 }
 
@@ -116,7 +126,8 @@ export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offs
 export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
   const text = parseAnswer(answer);
   const { rows } = await tx.query<EntryRow>(
-    `update public.cache_entries set answer = $2, source = 'human', approved_by = auth.uid(), approved_at = now()
+    `update public.cache_entries set answer = $2, source = 'human', approved_by = auth.uid(), approved_at = now(),
+            needs_review = false, helpful_count = 0, not_helpful_count = 0
       where id = $1 returning ${selectColumns}`,
     [parseEntryId(id), text],
   );

@@ -22,6 +22,10 @@ function toSummary(id: string, m: UpstashEntryMetadata): CacheEntrySummary {
     embeddingModel: m.embedding_model,
     approvedBy: m.approved_by ?? null,
     approvedAt: m.approved_at ? iso(m.approved_at) : null,
+    // Ratings flag pgvector entries only (a database trigger); see README.
+    helpful: 0,
+    notHelpful: 0,
+    needsReview: false,
   };
 }
 

@@ -4,23 +4,50 @@ import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embe
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import type { AgentEvent } from "@/lib/agent/context";
+import { findOpenTicket } from "@/lib/tickets/escalation";
 import { getConversation } from "./conversations";
+import { notifyConversation } from "./events";
 import { insertMessage } from "./messages";
+import { classifySmallTalk, SMALL_TALK_REPLIES } from "./small-talk";
 import type { VisitorSession } from "./token";
 
 export const MAX_MESSAGE_LENGTH = 4_000;
 
+/**
+ * Stores the visitor's message. While the conversation has an open ticket the message
+ * belongs to it (the humans answer, not the assistant) and staff are woken to see it.
+ */
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
   const conversation = await getConversation(tx, visitor.conversationId);
   if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
   await enforceRateLimit(tx, visitor.conversationId);
+  const open = await findOpenTicket(tx, visitor.conversationId);
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
     senderType: "user",
     content: question,
+    ticketId: open?.id ?? null,
   });
-  return { userMessageId: message.id, userEmail: conversation.userEmail };
+  if (open) await notifyConversation(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, messageId: message.id });
+  const handedOver: AgentEvent | undefined = open ? { type: "handed_over", ticketId: open.id, ticketNumber: open.number } : undefined;
+  return { userMessageId: message.id, userEmail: conversation.userEmail, handedOver };
+}
+
+/** "hi", "thanks", "asdf": a short reply, stored as the assistant's, instead of a search or a ticket. */
+async function replySmallTalk(tx: Tx, visitor: VisitorSession, question: string): Promise<AgentEvent | undefined> {
+  const kind = classifySmallTalk(question);
+  if (!kind) return undefined;
+  const text = SMALL_TALK_REPLIES[kind];
+  const message = await insertMessage(tx, {
+    tenantId: visitor.tenantId,
+    conversationId: visitor.conversationId,
+    senderType: "ai",
+    content: text,
+    metadata: { kind: "small_talk" },
+  });
+  return { type: "answer", messageId: message.id, text, citations: [], fromCache: false, offline: false, confidence: null, modelCalls: 0 };
 }
 
 /**
@@ -48,7 +75,10 @@ async function enforceRateLimit(tx: Tx, conversationId: string): Promise<void> {
  * whatever fails afterwards. Returns what the agent needs to answer it.
  */
 export async function storeQuestion(visitor: VisitorSession, question: string) {
-  return withTenant(visitor.claims, (tx) => insertQuestion(tx, visitor, question));
+  return withTenant(visitor.claims, async (tx) => {
+    const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+    return { ...stored, settled: handedOver };
+  });
 }
 
 /** The embedding if it is already there (the local embedder), never waiting for a remote one. */
@@ -79,11 +109,15 @@ async function checkCacheAfterQuestion(tx: Tx, visitor: VisitorSession, question
  * awaited before the question is safe: the agent checks the cache once it arrives.
  */
 export async function askQuestion(visitor: VisitorSession, question: string) {
-  const embedding = embedQuestion(question);
-  const ready = await readyNow(embedding);
+  const smallTalk = classifySmallTalk(question) !== null;
+  const embedding = smallTalk ? undefined : embedQuestion(question);
+  const ready = embedding && (await readyNow(embedding));
   return withTenant(visitor.claims, async (tx) => {
-    const stored = await insertQuestion(tx, visitor, question);
+    const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+    // Settled without the agent: a follow-up for the humans, or small talk.
+    const settled = handedOver ?? (smallTalk ? await replySmallTalk(tx, visitor, question) : undefined);
+    if (settled || !embedding) return { ...stored, settled, prepared: undefined };
     const cacheCheck: CacheCheck | undefined = ready && (await checkCacheAfterQuestion(tx, visitor, question, ready));
-    return { ...stored, prepared: cacheCheck ? { embedding, cacheCheck } : undefined };
+    return { ...stored, settled, prepared: cacheCheck ? { embedding, cacheCheck } : undefined };
   });
 }

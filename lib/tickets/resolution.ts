@@ -18,6 +18,8 @@ export interface HumanAnswer {
   resolvedBy: string;
   /** Written to the cache instead of the reply; none: the cache learns nothing. */
   reusable?: ReusableEntry | null;
+  /** Close the ticket with this reply (default) or keep it open with a human. */
+  close?: boolean;
 }
 
 interface ResolvedTicketRow {
@@ -47,7 +49,8 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
 
   let emailQueued = false;
   const resolved = await withTenant(claims, async (tx) => {
-    const ticket = await markResolved(tx, input);
+    const close = input.close ?? true;
+    const ticket = await markAnswered(tx, input, close);
     if (!ticket) return false;
     const tenant = await getTenantSettings(tx);
     const message = await insertMessage(tx, {
@@ -57,7 +60,7 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
       senderType: "human",
       content: input.answer,
       authorId: input.resolvedBy,
-      metadata: { ticketNumber: ticket.number, status: "resolved" },
+      metadata: { ticketNumber: ticket.number, status: close ? "resolved" : "open" },
     });
     const to = ticket.user_email ?? ticket.conversation_email;
     if (input.notifyEmail && to) {
@@ -73,7 +76,8 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
           tenantName: tenant.branding.name,
           brandColor: tenant.branding.color,
         },
-        idempotencyKey: `ticket-answered:${ticket.id}`,
+        // One e-mail per reply: the key is the reply's own message.
+        idempotencyKey: `ticket-answered:${ticket.id}:${message.id}`,
       });
       emailQueued = true;
     }
@@ -98,7 +102,7 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
       });
     }
     await recordAudit(tx, {
-      action: "ticket.resolved",
+      action: close ? "ticket.resolved" : "ticket.replied",
       targetType: "ticket",
       targetId: ticket.id,
       details: {
@@ -122,15 +126,19 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
   return resolved;
 }
 
-async function markResolved(tx: Tx, input: HumanAnswer): Promise<ResolvedTicketRow | null> {
+/** The ticket takes the reply: closed with it, or open with a human. Only a ticket still with humans. */
+async function markAnswered(tx: Tx, input: HumanAnswer, close: boolean): Promise<ResolvedTicketRow | null> {
   const { rows } = await tx.query<ResolvedTicketRow>(
     `update public.tickets t
-        set status = 'resolved', answer = $2, resolved_by = $3, resolved_at = now(),
+        set status = case when $4 then 'resolved' else 'open' end, answer = $2,
+            resolved_by = case when $4 then $3::uuid else t.resolved_by end,
+            resolved_at = case when $4 then now() else t.resolved_at end,
+            closed_reason = case when $4 then 'Answered' else null end,
             resolving_by = null, resolving_at = null
-      where t.id = $1 and t.status = 'pending_human'
+      where t.id = $1 and t.status in ('pending_human', 'open')
       returning t.id, t.number, t.question, t.conversation_id, t.user_email,
         (select c.user_email from public.conversations c where c.id = t.conversation_id) as conversation_email`,
-    [input.ticketId, input.answer, input.resolvedBy],
+    [input.ticketId, input.answer, input.resolvedBy, close],
   );
   return rows[0] ?? null;
 }

@@ -15,6 +15,8 @@ interface Parents {
   conversationId: string;
   ticketId: string;
   sourceId: string;
+  /** Assistant messages to rate (one rating per message: each builder call takes one). */
+  aiMessageIds: string[];
 }
 
 const zeroVector = `[${new Array(1536).fill(0).map((_, i) => (i === 0 ? 1 : 0)).join(",")}]`;
@@ -32,6 +34,8 @@ const rowBuilders: Record<string, (p: Parents) => Record<string, unknown>> = {
     thread_id: randomUUID(),
     question: "q",
     number: 0,
+    // The parent ticket is the conversation's one open ticket.
+    status: "resolved",
   }),
   messages: (p) => ({ tenant_id: p.tenantId, conversation_id: p.conversationId, sender_type: "user", content: "hi" }),
   sources: (p) => ({ tenant_id: p.tenantId, title: "Doc", kind: "text" }),
@@ -48,6 +52,7 @@ const rowBuilders: Record<string, (p: Parents) => Record<string, unknown>> = {
     source: "ai",
     expires_at: new Date(Date.now() + 86_400_000).toISOString(),
   }),
+  message_ratings: (p) => ({ message_id: p.aiMessageIds.shift(), tenant_id: p.tenantId, conversation_id: p.conversationId, rating: "helpful" }),
   email_outbox: (p) => ({
     tenant_id: p.tenantId,
     idempotency_key: randomUUID(),
@@ -77,7 +82,18 @@ async function seedParents(tenant: TestTenant): Promise<Parents> {
       "insert into public.sources (tenant_id, title, kind) values ($1, 'Doc', 'text') returning id",
       [tenant.id],
     );
-    return { tenantId: tenant.id, conversationId, ticketId: ticket.rows[0].id, sourceId: source.rows[0].id };
+    const messages = await tx.query<{ id: string }>(
+      `insert into public.messages (tenant_id, conversation_id, sender_type, content)
+       select $1, $2, 'ai', 'answer ' || n from generate_series(1, 5) n returning id`,
+      [tenant.id, conversationId],
+    );
+    return {
+      tenantId: tenant.id,
+      conversationId,
+      ticketId: ticket.rows[0].id,
+      sourceId: source.rows[0].id,
+      aiMessageIds: messages.rows.map((m) => m.id),
+    };
   });
 }
 
@@ -204,6 +220,7 @@ describe("catalog", () => {
       "app.create_local_credentials",
       "app.local_credentials",
       "app.record_cache_hit",
+      "app.apply_message_rating",
       "app.tenant_by_widget_key",
       "public.custom_access_token_hook",
     ];
@@ -241,7 +258,7 @@ describe("tenant A acting on tenant B's rows", () => {
   });
 
   it("sees its own rows (the matrix is not vacuous)", async () => {
-    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox"];
+    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox", "message_ratings"];
     for (const table of readable) {
       const result = await attempt(a.owner, `select 1 from public.${table} where ${keyColumn(table)} = $1`, [a.id]);
       expect(result, table).toBeGreaterThan(0);

@@ -19,7 +19,7 @@ export async function POST(request: Request) {
   try {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
-    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message);
+    const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, body.message);
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,
@@ -27,6 +27,7 @@ export async function POST(request: Request) {
       question: body.message,
       userEmail,
       prepared,
+      settled,
     });
   } catch (error) {
     return errorResponse(error);

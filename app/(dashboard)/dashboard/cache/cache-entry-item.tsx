@@ -34,6 +34,12 @@ export function CacheEntryItem({ entry, now, editable }: { entry: CacheEntrySumm
         <div className="flex flex-wrap gap-1.5">
           <Badge tone={entry.source === "human" ? "green" : "indigo"}>{entry.source === "human" ? "Human" : "AI"}</Badge>
           {expired ? <Badge tone="red">Expired</Badge> : null}
+          {entry.needsReview ? <Badge tone="red">Needs review: not served</Badge> : null}
+          {entry.helpful || entry.notHelpful ? (
+            <Badge tone="gray">
+              {entry.helpful} helpful · {entry.notHelpful} not helpful
+            </Badge>
+          ) : null}
         </div>
       </div>
       {editing ? (

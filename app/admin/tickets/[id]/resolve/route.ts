@@ -3,13 +3,9 @@ import { withStaff } from "@/lib/auth/with-staff";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import { resolveTicket } from "@/lib/tickets/resolve";
-import { reusableEntrySchema } from "@/lib/tickets/reusable-entry-schema";
+import { staffReplyFields } from "@/lib/tickets/reusable-entry-schema";
 
-const resolveSchema = z.object({
-  answer: z.string({ error: "answer is required" }).trim().min(1, "The answer cannot be empty.").max(20_000),
-  notify_email: z.boolean().default(true),
-  reusable: reusableEntrySchema.nullable().default(null),
-});
+const resolveSchema = z.object(staffReplyFields);
 
 /**
  * Answers a ticket: resumes its paused workflow with the human's answer. The answer goes
