@@ -38,6 +38,9 @@ export interface AnalyticsTotals {
   cacheHitRate: number | null;
   modelCallsSaved: number;
   medianResolutionSeconds: number | null;
+  /** Visitors' ratings of AI and cached answers. */
+  ratedHelpful: number;
+  ratedNotHelpful: number;
 }
 
 export interface Analytics {
@@ -62,7 +65,8 @@ msg as (
   select date_trunc('day', created_at at time zone 'utc') as day,
          count(*) filter (where sender_type = 'user')::int as questions,
          count(*) filter (where sender_type = 'ai' and ticket_id is null
-                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as ai,
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb
+                          and (metadata ->> 'kind') is distinct from 'small_talk')::int as ai,
          count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache
   from public.messages where created_at at time zone 'utc' >= (select since from bounds) group by 1
 ),
@@ -117,6 +121,12 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
   const range = analyticsRangeSchema.parse(options.days ?? 30);
   const daily = await tx.query<DailyRow>(DAILY_SQL, [range]);
   const median = await tx.query<{ median: number | null }>(MEDIAN_SQL, [range]);
+  const ratings = await tx.query<{ helpful: number; not_helpful: number }>(
+    `select count(*) filter (where rating = 'helpful')::int as helpful, count(*) filter (where rating = 'not_helpful')::int as not_helpful
+       from public.message_ratings
+      where updated_at >= date_trunc('day', now() at time zone 'utc') at time zone 'utc' - ($1::int - 1) * interval '1 day'`,
+    [range],
+  );
   const days: DayStats[] = daily.rows.map((r) => ({
     day: r.day,
     conversations: r.conversations,
@@ -148,6 +158,8 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
       cacheHitRate: ratio(cacheAnswers, questions),
       modelCallsSaved: cacheAnswers * MODEL_CALLS_PER_ANSWER,
       medianResolutionSeconds: overallMedian === null || overallMedian === undefined ? null : Number(overallMedian),
+      ratedHelpful: ratings.rows[0].helpful,
+      ratedNotHelpful: ratings.rows[0].not_helpful,
     },
   };
 }

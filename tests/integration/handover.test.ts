@@ -7,6 +7,7 @@ import { POST as handoverRoute } from "@/app/chat/handover/route";
 import { POST as rateRoute } from "@/app/chat/rate/route";
 import type { AgentEvent } from "@/lib/agent/context";
 import { setChatModelForTests } from "@/lib/ai/providers";
+import { getAnalytics } from "@/lib/analytics/overview";
 import type { RequestClaims } from "@/lib/auth/claims";
 import { askQuestion } from "@/lib/chat/ask";
 import { createConversation } from "@/lib/chat/conversations";
@@ -189,6 +190,8 @@ describe("rating answers", () => {
     expect((await rate(visitor.token, answer.messageId, "not_helpful")).status).toBe(200);
     const stored = await rows<{ rating: string }>("select rating from public.message_ratings where message_id = $1", [answer.messageId]);
     expect(stored).toEqual([{ rating: "not_helpful" }]);
+    const { totals } = await withTenant(admin, (tx) => getAnalytics(tx, { days: 1 }));
+    expect(totals.ratedNotHelpful).toBeGreaterThanOrEqual(1);
 
     const stranger = await newVisitor();
     expect((await rate(stranger.token, answer.messageId, "helpful")).status).toBe(404);

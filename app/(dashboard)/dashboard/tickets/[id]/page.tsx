@@ -14,6 +14,8 @@ import { currentStaff } from "../../_lib/session";
 import { ContextList } from "./context-list";
 import { Conversation } from "./conversation";
 import { ResolveForm } from "./resolve-form";
+import { CloseForm, ReopenButton } from "./ticket-controls";
+import { AutoRefresh } from "@/components/dashboard/auto-refresh";
 
 export const metadata: Metadata = { title: "Ticket" };
 
@@ -41,6 +43,8 @@ export default async function TicketPage({
 
   return (
     <>
+      {/* The customer's follow-ups and colleagues' replies appear while the page is open. */}
+      {resolved ? null : <AutoRefresh seconds={4} />}
       <Link href="/dashboard" className="text-sm font-medium text-indigo-700 hover:underline">
         ← Inbox
       </Link>
@@ -74,8 +78,14 @@ export default async function TicketPage({
           <Card aria-labelledby="answer-title">
             <CardHeader
               id="answer-title"
-              title={resolved ? "Answer" : "AI draft and your answer"}
-              description={resolved ? undefined : "Edit the draft (or write your own), then approve it."}
+              title={resolved ? "Answer" : ticket.status === "open" ? "Your reply" : "AI draft and your answer"}
+              description={
+                resolved
+                  ? undefined
+                  : ticket.status === "open"
+                    ? "You are talking with the customer: reply again, or close the ticket."
+                    : "Edit the draft (or write your own), then approve it."
+              }
               action={
                 resolved ? null : (
                   <div className="flex flex-wrap gap-1.5">
@@ -88,9 +98,11 @@ export default async function TicketPage({
             <CardBody>
               {resolved ? (
                 <div className="space-y-3">
-                  <p className="whitespace-pre-wrap text-sm text-slate-900" data-testid="ticket-answer">
-                    {ticket.answer}
-                  </p>
+                  {ticket.answer ? (
+                    <p className="whitespace-pre-wrap text-sm text-slate-900" data-testid="ticket-answer">
+                      {ticket.answer}
+                    </p>
+                  ) : null}
                   <p className="text-sm text-slate-600" data-testid="resolved-by">
                     Resolved by {ticket.resolvedBy?.displayName ?? ticket.resolvedBy?.email ?? "a former staff member"}
                     {ticket.resolvedAt ? (
@@ -98,8 +110,9 @@ export default async function TicketPage({
                         {" "}on <Time date={ticket.resolvedAt} />
                       </>
                     ) : null}
-                    .
+                    {ticket.closedReason && ticket.closedReason !== "Answered" ? ` · closed: ${ticket.closedReason}` : ""}.
                   </p>
+                  <ReopenButton ticketId={ticket.id} />
                 </div>
               ) : (
                 <>
@@ -108,7 +121,16 @@ export default async function TicketPage({
                       The assistant had no draft for this question: write the answer yourself.
                     </Notice>
                   )}
-                  <ResolveForm ticketId={ticket.id} draft={ticket.draft ?? ""} userEmail={ticket.userEmail} suggestion={suggestion} />
+                  <ResolveForm
+                    ticketId={ticket.id}
+                    draft={ticket.status === "open" ? "" : (ticket.draft ?? "")}
+                    userEmail={ticket.userEmail}
+                    suggestion={suggestion}
+                    seenReplies={ticket.humanReplies}
+                  />
+                  <div className="mt-6 border-t border-slate-200 pt-4">
+                    <CloseForm ticketId={ticket.id} />
+                  </div>
                 </>
               )}
             </CardBody>
@@ -117,7 +139,7 @@ export default async function TicketPage({
           <Card aria-labelledby="conversation-title">
             <CardHeader id="conversation-title" title="Conversation" />
             <CardBody>
-              <Conversation messages={ticket.messages} />
+              <Conversation messages={ticket.messages} authors={ticket.authors} ratings={ticket.ratings} />
             </CardBody>
           </Card>
         </div>

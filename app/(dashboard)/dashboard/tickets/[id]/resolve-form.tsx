@@ -5,7 +5,7 @@ import { startTransition, useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { resolveTicketAction } from "./actions";
+import { replyTicketAction } from "./actions";
 import { ReusableEntryFields, type ReusableSuggestion } from "./reusable-entry-fields";
 
 const MAX_ANSWER = 20_000;
@@ -16,13 +16,16 @@ export function ResolveForm({
   draft,
   userEmail,
   suggestion,
+  seenReplies,
 }: {
   ticketId: string;
   draft: string;
   userEmail: string | null;
   suggestion: ReusableSuggestion;
+  /** Human replies shown on this page: a colleague's newer one makes the send stale. */
+  seenReplies: number;
 }) {
-  const [state, action, pending] = useActionState(resolveTicketAction.bind(null, ticketId), {});
+  const [state, action, pending] = useActionState(replyTicketAction.bind(null, ticketId), {});
   const [answer, setAnswer] = useState(draft);
   const [touched, setTouched] = useState(false);
   const router = useRouter();
@@ -34,10 +37,12 @@ export function ResolveForm({
       onSubmit={(event) => {
         event.preventDefault();
         if (empty) return;
-        const data = new FormData(event.currentTarget);
+        // The clicked button says whether the conversation stays open.
+        const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
         startTransition(() => action(data));
       }}
     >
+      <input type="hidden" name="seenReplies" value={seenReplies} />
       <label htmlFor="answer" className="block text-sm font-medium text-slate-700">
         Your answer
       </label>
@@ -78,9 +83,15 @@ export function ResolveForm({
           ) : null}
         </Notice>
       ) : null}
-      <Button type="submit" disabled={empty || pending}>
-        {pending ? "Sending…" : "Approve & send"}
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" name="intent" value="close" disabled={empty || pending}>
+          {pending ? "Sending…" : "Approve & send"}
+        </Button>
+        <Button type="submit" name="intent" value="reply" variant="secondary" disabled={empty || pending}>
+          Send, keep open
+        </Button>
+      </div>
+      <p className="text-xs text-slate-500">Approve &amp; send closes the ticket; “Send, keep open” waits for the customer to answer back.</p>
     </form>
   );
 }
