@@ -53,6 +53,7 @@ const rowBuilders: Record<string, (p: Parents) => Record<string, unknown>> = {
     expires_at: new Date(Date.now() + 86_400_000).toISOString(),
   }),
   message_ratings: (p) => ({ message_id: p.aiMessageIds.shift(), tenant_id: p.tenantId, conversation_id: p.conversationId, rating: "helpful" }),
+  staff_presence: (p) => ({ tenant_id: p.tenantId, ticket_id: p.ticketId, user_id: randomUUID() }),
   email_outbox: (p) => ({
     tenant_id: p.tenantId,
     idempotency_key: randomUUID(),
@@ -258,7 +259,7 @@ describe("tenant A acting on tenant B's rows", () => {
   });
 
   it("sees its own rows (the matrix is not vacuous)", async () => {
-    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox", "message_ratings"];
+    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox", "message_ratings", "staff_presence"];
     for (const table of readable) {
       const result = await attempt(a.owner, `select 1 from public.${table} where ${keyColumn(table)} = $1`, [a.id]);
       expect(result, table).toBeGreaterThan(0);
@@ -312,7 +313,7 @@ describe("visitors (anon widget tokens)", () => {
 
   it("cannot read staff-only tables", async () => {
     const visitor = a.visitor(parentsA.conversationId);
-    for (const table of ["users", "audit_log", "sources", "source_files", "jobs", "email_outbox", "ticket_counters"]) {
+    for (const table of ["users", "audit_log", "sources", "source_files", "jobs", "email_outbox", "ticket_counters", "staff_presence"]) {
       const result = await attempt(visitor, `select 1 from public.${table}`);
       if (result instanceof Error) expect(result.message, table).toMatch(/permission denied/);
       else expect(result, table).toBe(0);

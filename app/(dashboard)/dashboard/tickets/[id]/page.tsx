@@ -14,6 +14,7 @@ import { currentStaff } from "../../_lib/session";
 import { ContextList } from "./context-list";
 import { Conversation } from "./conversation";
 import { ResolveForm } from "./resolve-form";
+import { PresenceBar } from "./presence-bar";
 import { CloseForm, ReopenButton } from "./ticket-controls";
 import { AutoRefresh } from "@/components/dashboard/auto-refresh";
 
@@ -45,6 +46,7 @@ export default async function TicketPage({
     <>
       {/* The customer's follow-ups and colleagues' replies appear while the page is open. */}
       {resolved ? null : <AutoRefresh seconds={4} />}
+      {resolved ? null : <PresenceBar ticketId={ticket.id} />}
       <Link href="/dashboard" className="text-sm font-medium text-indigo-700 hover:underline">
         ← Inbox
       </Link>

@@ -33,6 +33,7 @@ export function ResolveForm({
 
   return (
     <form
+      data-reply-form
       className="space-y-3"
       onSubmit={(event) => {
         event.preventDefault();
