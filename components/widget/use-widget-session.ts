@@ -13,13 +13,24 @@ export type SessionState =
  * Opens (or re-opens, with the token this browser kept) the visitor's conversation. A
  * kept token the server no longer accepts is dropped and a fresh conversation started.
  */
+/**
+ * A conversation link from an answer e-mail (`#c=<token>`) reopens that conversation;
+ * the token leaves the address bar at once.
+ */
+function tokenFromLink(): { token?: string } {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("c");
+  if (!token) return {};
+  window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  return { token };
+}
+
 export function useWidgetSession(widgetKey: string): { state: SessionState; retry: () => void } {
   const [state, setState] = useState<SessionState>({ kind: "connecting" });
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
-    const stored = readVisitor(widgetKey);
+    const stored = { ...readVisitor(widgetKey), ...tokenFromLink() };
     const open = async () => {
       try {
         return await createSession(widgetKey, stored.token);

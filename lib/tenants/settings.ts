@@ -28,6 +28,11 @@ export const settingsPatchSchema = z
       .max(3650, "The cache lifetime must be 1 to 3650 days."),
     /** Lets agents (not only owners and admins) manage the knowledge base and the answer cache. */
     agentsManageKnowledge: z.boolean(),
+    /** Where customers' replies to answer e-mails go (Reply-To); null: no Reply-To. */
+    supportEmail: z
+      .email("Enter a valid support email address, like help@yourcompany.com.")
+      .max(320, "The support email address is too long.")
+      .nullable(),
     branding: z
       .object({
         color: hexColor,
@@ -52,6 +57,7 @@ export interface TenantSettings {
   effectiveSimilarityThreshold: number;
   cacheTtlDays: number;
   agentsManageKnowledge: boolean;
+  supportEmail: string | null;
   branding: { color: string; name: string; greeting: string };
 }
 
@@ -62,6 +68,7 @@ const storedSchema = z.object({
   cache_similarity_threshold: z.number().gt(0).max(1).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   agents_manage_knowledge: z.boolean().optional().catch(undefined),
+  support_email: z.email().optional().catch(undefined),
   branding: z
     .object({
       color: hexColor.optional().catch(undefined),
@@ -91,6 +98,7 @@ function toSettings(row: TenantRow): TenantSettings {
     effectiveSimilarityThreshold: cache.similarityThreshold,
     cacheTtlDays: cache.ttlDays,
     agentsManageKnowledge: stored.agents_manage_knowledge ?? false,
+    supportEmail: stored.support_email ?? null,
     branding: {
       color: stored.branding?.color ?? DEFAULT_BRANDING.color,
       name: stored.branding?.name || row.name,
@@ -133,6 +141,8 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
   if (input.confidenceThreshold !== undefined) settings.confidence_threshold = input.confidenceThreshold;
   if (input.cacheTtlDays !== undefined) settings.cache_ttl_days = input.cacheTtlDays;
   if (input.agentsManageKnowledge !== undefined) settings.agents_manage_knowledge = input.agentsManageKnowledge;
+  if (input.supportEmail === null) delete settings.support_email;
+  else if (input.supportEmail !== undefined) settings.support_email = input.supportEmail;
   if (input.cacheSimilarityThreshold === null) delete settings.cache_similarity_threshold;
   else if (input.cacheSimilarityThreshold !== undefined) settings.cache_similarity_threshold = input.cacheSimilarityThreshold;
   if (input.branding) {

@@ -4,6 +4,7 @@ import type { RequestClaims } from "@/lib/auth/claims";
 import { getSemanticCache, writeCache, type CacheEntryInput, type CacheScope } from "@/lib/cache";
 import { notifyConversation } from "@/lib/chat/events";
 import { insertMessage } from "@/lib/chat/messages";
+import { issueConversationToken } from "@/lib/chat/token";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { queueEmail } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
@@ -73,8 +74,10 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
           ticketNumber: ticket.number,
           question: ticket.question,
           answer: input.answer,
-          tenantName: tenant.branding.name,
+          tenantName: tenant.name,
           brandColor: tenant.branding.color,
+          conversationUrl: await conversationLink(tenant.widgetKey, tenantId, ticket.conversation_id),
+          replyTo: tenant.supportEmail ?? undefined,
         },
         // One e-mail per reply: the key is the reply's own message.
         idempotencyKey: `ticket-answered:${ticket.id}:${message.id}`,
@@ -127,6 +130,16 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
 }
 
 /** The ticket takes the reply: closed with it, or open with a human. Only a ticket still with humans. */
+/**
+ * The chat page with the visitor's conversation: the link carries a fresh conversation
+ * token in the fragment (never sent to a server, so never in access logs); the chat
+ * page takes it over and drops it from the address bar.
+ */
+async function conversationLink(widgetKey: string, tenantId: string, conversationId: string): Promise<string> {
+  const token = await issueConversationToken(tenantId, conversationId);
+  return `${env().APP_URL.replace(/\/+$/, "")}/w/${encodeURIComponent(widgetKey)}#c=${encodeURIComponent(token)}`;
+}
+
 async function markAnswered(tx: Tx, input: HumanAnswer, close: boolean): Promise<ResolvedTicketRow | null> {
   const { rows } = await tx.query<ResolvedTicketRow>(
     `update public.tickets t

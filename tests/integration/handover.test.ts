@@ -10,6 +10,8 @@ import { setChatModelForTests } from "@/lib/ai/providers";
 import { getAnalytics } from "@/lib/analytics/overview";
 import type { RequestClaims } from "@/lib/auth/claims";
 import { askQuestion } from "@/lib/chat/ask";
+import { startWidgetSession } from "@/lib/chat/session";
+import { updateTenantSettings } from "@/lib/tenants/settings";
 import { createConversation } from "@/lib/chat/conversations";
 import { issueConversationToken, type VisitorSession } from "@/lib/chat/token";
 import { closePool } from "@/lib/db/pool";
@@ -125,6 +127,26 @@ describe("hand-over of the conversation", () => {
     const reopen = await post(reopenRoute, `/admin/tickets/${ticket.id}/reopen`, ticket.id, {});
     expect(reopen.status).toBe(409);
     expect((await reopen.json()).error.message).toContain(`#${after[1].number}`);
+  });
+
+  it("e-mails each reply with a link that reopens the conversation and the tenant's Reply-To", async () => {
+    await withTenant(tenant.owner, (tx) => updateTenantSettings(tx, { supportEmail: "help@handover.example" }));
+    const visitor = await newVisitor();
+    await withService((tx) => tx.query("update public.conversations set user_email = 'link@example.com' where id = $1", [visitor.conversationId]));
+    await say(visitor, "Can your technicians water my office plants?");
+    const [ticket] = await tickets(visitor.conversationId);
+    expect((await post(replyRoute, "/reply", ticket.id, { answer: "Which plants?" })).status).toBe(200);
+    const [mail] = await rows<{ payload: { conversationUrl: string; replyTo: string; tenantName: string } }>(
+      "select payload from public.email_outbox where ticket_id = $1",
+      [ticket.id],
+    );
+    expect(mail.payload.replyTo).toBe("help@handover.example");
+    expect(mail.payload.tenantName).toBe(`Tenant ${tenant.slug}`);
+    const link = new URL(mail.payload.conversationUrl);
+    expect(link.pathname).toBe(`/w/${tenant.widgetKey}`);
+    const token = new URLSearchParams(link.hash.slice(1)).get("c");
+    const session = await startWidgetSession(tenant.widgetKey, token);
+    expect(session).toMatchObject({ resumed: true, conversationId: visitor.conversationId });
   });
 
   it("closes without any reply, and reopens", async () => {

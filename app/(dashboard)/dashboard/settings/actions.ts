@@ -32,6 +32,7 @@ function settingsPatchFrom(form: FormData): SettingsPatch {
     cacheSimilarityThreshold: similarity ?? null,
     cacheTtlDays: number(form, "cacheTtlDays", "Cache lifetime"),
     agentsManageKnowledge: form.get("agentsManageKnowledge") === "on",
+    supportEmail: text(form, "supportEmail").toLowerCase() || null,
     branding: { color: text(form, "brandColor"), name: text(form, "brandName"), greeting: text(form, "greeting") },
   };
 }

@@ -75,6 +75,13 @@ export function SettingsForm({ settings, editable }: { settings: TenantSettings;
             <Field id="brandName" label="Widget title">
               {(aria) => <Input {...aria} name="brandName" value={brandName} onChange={(e) => setBrandName(e.target.value)} required maxLength={80} />}
             </Field>
+            <Field
+              id="supportEmail"
+              label="Support email address"
+              hint="Answer e-mails come from your workspace's name; customers' replies to them go to this address."
+            >
+              {(aria) => <Input {...aria} name="supportEmail" type="email" defaultValue={settings.supportEmail ?? ""} maxLength={320} placeholder="help@yourcompany.com" />}
+            </Field>
             <label className="flex items-start gap-2 text-sm text-slate-700 md:col-span-2">
               <input
                 type="checkbox"
