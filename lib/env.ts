@@ -70,7 +70,11 @@ const schema = z
   });
 
 type RawEnv = z.infer<typeof schema>;
-export type Env = RawEnv & { AUTH_MODE: "local" | "supabase" };
+export type Env = RawEnv & {
+  AUTH_MODE: "local" | "supabase";
+  /** Whether APP_URL was set (else its default stands in, and pages use the request's origin). */
+  APP_URL_CONFIGURED: boolean;
+};
 
 function authModeOf(env: Pick<RawEnv, "AUTH_MODE" | "NEXT_PUBLIC_SUPABASE_URL">): "local" | "supabase" {
   return env.AUTH_MODE ?? (env.NEXT_PUBLIC_SUPABASE_URL ? "supabase" : "local");
@@ -89,7 +93,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(env)"}: ${issue.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return { ...result.data, AUTH_MODE: authModeOf(result.data) };
+  return { ...result.data, AUTH_MODE: authModeOf(result.data), APP_URL_CONFIGURED: Boolean(source.APP_URL) };
 }
 
 let cached: Env | undefined;

@@ -23,11 +23,3 @@ export async function readDemoTenants(): Promise<DemoTenantEntry[] | null> {
     return null;
   }
 }
-
-/** The app's own origin as the browser reached it, for snippets that must be absolute. */
-export function originFrom(headers: Headers): string {
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
-  if (!host) return process.env.APP_URL ?? "http://localhost:3000";
-  const proto = headers.get("x-forwarded-proto") ?? (host.startsWith("localhost") || host.startsWith("127.") ? "http" : "https");
-  return `${proto}://${host}`;
-}

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { originFrom, readDemoTenants } from "../demo-manifest";
+import { publicOrigin } from "@/lib/public-origin";
+import { readDemoTenants } from "../demo-manifest";
 import { demoSiteFor } from "./site-content";
 
 type Params = { params: Promise<{ key: string }> };
@@ -25,7 +26,7 @@ export default async function DemoSitePage({ params }: Params) {
   const [tenants, requestHeaders] = await Promise.all([readDemoTenants(), headers()]);
   const tenant = tenants?.find((t) => t.widgetKey === key);
   const site = demoSiteFor(tenant?.slug, tenant?.name);
-  const scriptSrc = `${originFrom(requestHeaders)}/widget.js`;
+  const scriptSrc = `${publicOrigin(requestHeaders)}/widget.js`;
   const snippet = `<script src="${scriptSrc}" data-key="${key}" async></script>`;
 
   return (

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { CopyButton } from "@/components/dashboard/copy-button";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
+import { publicOrigin } from "@/lib/public-origin";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { listStaff } from "@/lib/tenants/staff";
 import { canManage, currentStaff } from "../_lib/session";
@@ -20,7 +22,7 @@ export default async function SettingsPage() {
     members: await listStaff(tx),
   }));
   const editable = canManage(staff);
-  const snippet = `<script src="${env().APP_URL}/widget.js" data-key="${settings.widgetKey}" async></script>`;
+  const snippet = `<script src="${publicOrigin(await headers())}/widget.js" data-key="${settings.widgetKey}" async></script>`;
 
   return (
     <>
@@ -35,7 +37,7 @@ export default async function SettingsPage() {
           <CardHeader
             id="snippet-title"
             title="Widget snippet"
-            description="Paste this into any page of your site, just before </body>, to add the chat launcher."
+            description="Paste this into any page of your site, just before </body>, to add the chat launcher. It points at APP_URL when that is set, else at the address you opened the Control Center with."
             action={<CopyButton text={snippet} label="Copy snippet" />}
           />
           <CardBody>
