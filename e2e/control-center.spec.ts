@@ -224,6 +224,10 @@ test.describe("Control Center", () => {
     await signIn(page, staffOf(globex(), "owner"));
     await openTicket(page, number);
     await page.getByLabel("Your answer", { exact: true }).fill("We do not sponsor club trips.");
+    // Only the reviewed reusable entry reaches the cache, never the reply by itself.
+    await page.getByLabel("Save a reusable answer to the cache").check();
+    await expect(page.getByLabel("Reusable question", { exact: true })).toHaveValue(question);
+    await expect(page.getByLabel("Reusable answer", { exact: true })).toHaveValue("We do not sponsor club trips.");
     await page.getByRole("button", { name: "Approve & send" }).click();
     await expect(page.getByTestId("resolved-by")).toBeVisible();
 
@@ -231,6 +235,7 @@ test.describe("Control Center", () => {
     const entry = page.getByTestId("cache-entry").filter({ hasText: question });
     await expect(entry).toContainText("We do not sponsor club trips.");
     await expect(entry).toContainText("Human");
+    await expect(entry.getByTestId("cache-approved")).toContainText("approved by");
     await expect(entry).toContainText(/0 hits · added \d+ (s|min) ago · expires in \d+ d/);
     await saveScreenshot(page, "control-center-07-cache", { fullPage: true });
 

@@ -69,8 +69,8 @@ test("visitor → AI answer → escalation → staff approves → live answer, o
   await expect(staffPage.getByLabel("Notify by email")).toBeChecked();
   // Teaching the cache is a separate, reviewed act: the generic question and answer.
   await staffPage.getByLabel("Save a reusable answer to the cache").check();
-  await staffPage.getByLabel("Reusable question").fill(question);
-  await staffPage.getByLabel("Reusable answer").fill(humanAnswer);
+  await staffPage.getByLabel("Reusable question", { exact: true }).fill(question);
+  await staffPage.getByLabel("Reusable answer", { exact: true }).fill(humanAnswer);
   await saveScreenshot(staffPage, "loop-03-staff-editing", { fullPage: true });
   await staffPage.getByRole("button", { name: "Approve & send" }).click();
   await expect(staffPage.getByRole("status").filter({ hasText: "Answer sent" })).toContainText(`by email at ${visitorEmail}`);

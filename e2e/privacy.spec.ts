@@ -30,9 +30,9 @@ test("Jane's personal answer never reaches Carol; only the reviewed generic entr
   await staff.getByLabel("Your answer", { exact: true }).fill(personal);
   await staff.getByLabel("Save a reusable answer to the cache").check();
   // Pre-filled without Jane's address.
-  await expect(staff.getByLabel("Reusable question")).not.toHaveValue(/jane@corp\.example/);
-  await expect(staff.getByLabel("Reusable question")).toHaveValue(/\[email\]/);
-  await staff.getByLabel("Reusable answer").fill(personal);
+  await expect(staff.getByLabel("Reusable question", { exact: true })).not.toHaveValue(/jane@corp\.example/);
+  await expect(staff.getByLabel("Reusable question", { exact: true })).toHaveValue(/\[email\]/);
+  await staff.getByLabel("Reusable answer", { exact: true }).fill(personal);
   await expect(staff.getByTestId("reusable-personal-data")).toContainText('name "Jane"');
   await staff.getByRole("button", { name: "Approve & send" }).click();
   await expect(staff.getByRole("alert").filter({ hasText: "personal data" })).toContainText("INV-2291");
@@ -40,8 +40,8 @@ test("Jane's personal answer never reaches Carol; only the reviewed generic entr
 
   // Reviewed, generic entry: sent.
   const generic = `Refunds for plant watering visits ${tag} go back to the original card within 5 business days.`;
-  await staff.getByLabel("Reusable question").fill(`How do I get a refund for a plant watering visit ${tag}?`);
-  await staff.getByLabel("Reusable answer").fill(generic);
+  await staff.getByLabel("Reusable question", { exact: true }).fill(`How do I get a refund for a plant watering visit ${tag}?`);
+  await staff.getByLabel("Reusable answer", { exact: true }).fill(generic);
   await staff.getByRole("button", { name: "Approve & send" }).click();
   await expect(staff.getByRole("status").filter({ hasText: "Answer sent" })).toBeVisible();
 

@@ -60,8 +60,12 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   return (body ? JSON.parse(body) : {}) as T;
 }
 
-export function createSession(widgetKey: string, token?: string): Promise<SessionResponse> {
-  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify({ widgetKey, token }) });
+export function createSession(
+  widgetKey: string,
+  token?: string,
+  identity?: { userId: string; userHash: string },
+): Promise<SessionResponse> {
+  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify({ widgetKey, token, identity }) });
 }
 
 export type Rating = "helpful" | "not_helpful";

@@ -7,6 +7,7 @@ import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { publicOrigin } from "@/lib/public-origin";
+import { identitySecretFor } from "@/lib/chat/identity";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { listStaff } from "@/lib/tenants/staff";
 import { canManage, currentStaff } from "../_lib/session";
@@ -46,6 +47,27 @@ export default async function SettingsPage() {
             </pre>
           </CardBody>
         </Card>
+
+        {editable ? (
+          <Card aria-labelledby="identity-title">
+            <CardHeader
+              id="identity-title"
+              title="Identity verification (optional)"
+              description="Lets signed-in customers of your site see their conversation on any device. Your server signs each user id; unsigned or wrongly signed ids are refused."
+              action={<CopyButton text={identitySecretFor(settings.tenantId)} label="Copy secret" />}
+            />
+            <CardBody>
+              <p className="mb-2 text-sm text-slate-700">
+                Compute <code>HMAC-SHA256(user id, secret)</code> as hex on your server (never in the browser), then add{" "}
+                <code>data-user-id</code> and <code>data-user-hash</code> to the snippet:
+              </p>
+              <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+                <code>{snippet.replace(" async>", ' data-user-id="USER_ID" data-user-hash="HMAC_HEX" async>')}</code>
+              </pre>
+              <p className="mt-2 text-xs text-slate-500">Keep the secret on your server, like a password.</p>
+            </CardBody>
+          </Card>
+        ) : null}
 
         <SettingsForm settings={settings} editable={editable} />
 
