@@ -141,6 +141,8 @@ test.describe("Control Center", () => {
     await signIn(page, staffOf(acme(), "owner"));
     await openTicket(page, number);
 
+    // The owner starts writing (the page stops refreshing itself while a reply is unsent).
+    await page.getByLabel("Your answer", { exact: true }).fill("Of course the mascot will come!");
     const colleague = await staffPage(browser, acme(), "agent");
     await openTicket(colleague.page, number);
     await colleague.page.getByLabel("Your answer", { exact: true }).fill("The mascot is busy that day, sorry.");
@@ -148,7 +150,6 @@ test.describe("Control Center", () => {
     await expect(colleague.page.getByTestId("resolved-by")).toContainText("Alan Agent");
     await colleague.context.close();
 
-    await page.getByLabel("Your answer", { exact: true }).fill("Of course the mascot will come!");
     await page.getByRole("button", { name: "Approve & send" }).click();
     const alert = page.getByRole("alert").filter({ hasText: "Not sent" });
     await expect(alert).toContainText(`Ticket #${number} was already resolved by Alan Agent`);

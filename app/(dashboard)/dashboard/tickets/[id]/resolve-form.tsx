@@ -34,6 +34,7 @@ export function ResolveForm({
   return (
     <form
       data-reply-form
+      data-dirty={touched && answer !== draft ? "" : undefined}
       className="space-y-3"
       onSubmit={(event) => {
         event.preventDefault();
