@@ -1,12 +1,21 @@
+import { deflateSync } from "node:zlib";
+
 /**
  * Writes a PDF 1.4 by hand (no package): Helvetica text, one content stream per page,
  * an Info dictionary and a correct cross-reference table. Used by bench:ingest and by
- * the knowledge tests to make real PDFs of any size.
+ * the knowledge tests to make real PDFs of any size, hostile ones included.
  */
 export interface PdfOptions {
   title?: string;
   /** Adds a Standard security handler whose password nobody knows (an "encrypted" PDF). */
   encrypted?: boolean;
+  /** Flate-compresses each page's content stream (as most real PDFs do). */
+  compress?: boolean;
+  /**
+   * Appends this many spaces to each page's content stream: with `compress`, a few
+   * hundred kilobytes that inflate to this size (a decompression bomb).
+   */
+  padContentBytes?: number;
 }
 
 const PAGE_WIDTH = 595;
@@ -34,8 +43,12 @@ export function buildPdf(pages: string[][], options: PdfOptions = {}): Uint8Arra
   const font = add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
   const kids: number[] = [];
   for (const lines of pages) {
-    const stream = contentStream(lines);
-    const content = add(`<< /Length ${Buffer.byteLength(stream, "latin1")} >>\nstream\n${stream}\nendstream`);
+    let body = Buffer.from(contentStream(lines), "latin1");
+    if (options.padContentBytes) body = Buffer.concat([body, Buffer.alloc(options.padContentBytes, " ")]);
+    if (options.compress) body = deflateSync(body, { level: 9 });
+    const stream = body.toString("latin1");
+    const filter = options.compress ? " /Filter /FlateDecode" : "";
+    const content = add(`<< /Length ${Buffer.byteLength(stream, "latin1")}${filter} >>\nstream\n${stream}\nendstream`);
     kids.push(
       add(
         `<< /Type /Page /Parent ${pagesRoot} 0 R /MediaBox [0 0 ${PAGE_WIDTH} ${PAGE_HEIGHT}] ` +

@@ -6,6 +6,7 @@
  *   npm run bench -- [--only a,b] [--skip a,b] [--full] [--build auto|always|never]
  */
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
@@ -13,6 +14,7 @@ import { parseCommandLine } from "@/eval/lib/args";
 import { writeText } from "@/eval/lib/output";
 import { lastJsonObject, runScript } from "./lib/child-result";
 import { onCleanup, runCli, wasInterrupted } from "./lib/lifecycle";
+import { readmeFigures, withReadmeFigures } from "./lib/readme-figures";
 import { resultsHtml, resultsText, type BenchResults, type BenchRun } from "./lib/report";
 import { buildFlag } from "./lib/result";
 import { ensureProductionBuild } from "./lib/server";
@@ -27,12 +29,15 @@ interface BenchSpec {
 }
 
 const BENCHES: BenchSpec[] = [
-  { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--duration", "15", "--warmup", "3"] } },
-  { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", quick: { env: { BENCH_ITERATIONS: "100" } } },
+  { name: "cache-lookup", file: "bench/cache-lookup.ts", quick: { args: ["--entries", "10000", "--large", "100000", "--queries", "100", "--duration", "3"] } },
+  { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--entries", "2000", "--large", "20000", "--queries", "100", "--duration", "10", "--warmup", "3"] } },
+  { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: { args: ["--duration", "10", "--warmup", "3"] } },
+  { name: "cache-curves", file: "bench/cache-curves.ts", quick: { args: ["--limit", "2000", "--thresholds", "0.7,0.75,0.8,0.85"] } },
   { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },
   { name: "ingest", file: "bench/ingest.ts", quick: {} },
   { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: {} },
   { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: { args: ["--duration", "40", "--warmup", "10"] } },
+  { name: "ingest-isolation", file: "bench/ingest-isolation.ts", http: true, quick: { args: ["--pages", "2000", "--baseline", "5"] } },
 ];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -41,7 +46,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --full           each benchmark's own defaults instead of the short settings
   --build MODE     production build: auto (when sources changed), always, never (default auto)
   --timeout MIN    per benchmark (default 20)
-  --out FILE       default bench-results.json (the report goes to bench-report.html beside it)`;
+  --out FILE       default bench-results.json (the report goes to bench-report.html beside it)
+  --readme         rewrite the figures block of README.md from this run`;
 
 const names = z
   .string()
@@ -55,10 +61,11 @@ const flags = z.object({
   build: buildFlag,
   timeout: z.preprocess((v) => (v === undefined ? v : Number(v)), z.number().positive()).default(20),
   out: z.string().default("bench-results.json"),
+  readme: z.boolean().default(false),
 });
 
 async function main(): Promise<number> {
-  const args = parseCommandLine(process.argv.slice(2), flags, ["full"]);
+  const args = parseCommandLine(process.argv.slice(2), flags, ["full", "readme"]);
   const selected = BENCHES.filter((b) => (!args.only || args.only.includes(b.name)) && !args.skip?.includes(b.name));
   if (selected.some((b) => b.http && existsSync(b.file))) await ensureProductionBuild(args.build);
 
@@ -85,7 +92,9 @@ async function main(): Promise<number> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: {
+      cpu: os.cpus()[0]?.model ?? "unknown",
       cpus: os.cpus().length,
+      loadAverage1m: Math.round(os.loadavg()[0] * 10) / 10,
       memoryGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
@@ -97,6 +106,10 @@ async function main(): Promise<number> {
   await writeText(args.out, JSON.stringify(results, null, 2) + "\n");
   await writeText(report, resultsHtml(results));
   console.log(`\n${resultsText(results)}\n\nWrote ${args.out} and ${report}`);
+  if (args.readme) {
+    await writeText("README.md", withReadmeFigures(await readFile("README.md", "utf8"), readmeFigures(results)));
+    console.log("Rewrote the figures in README.md");
+  }
   return runs.every((r) => r.status === "ok" || r.status === "missing") ? 0 : 1;
 }
 

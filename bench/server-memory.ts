@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const db = await startRunDatabase("bench", { separateProcess: true });
   const tenant = { ...(await createRunTenant("bench", { name: "Memory bench" })), index: 0 };
   await ingestKb(tenant.id, (await loadKb(KB_DIR, "fail")).docs, { runJobs: true });
-  await seedManyCaches([tenant], args.entries, { adminUrl: db.adminUrl, concurrency: 1, log: (m) => console.error(m) });
+  await seedManyCaches([{ ...tenant, entries: args.entries }], { adminUrl: db.adminUrl, log: (m) => console.error(m) });
 
   const server = await startProductionServer("server-memory", { ...db.env, CHAT_RATE_LIMIT_PER_MINUTE: "0" });
   const idleMb = treeRssMb(server.pid);

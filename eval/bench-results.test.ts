@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { lastJsonObject } from "@/bench/lib/child-result";
+import { README_END, README_START, readmeFigures, withReadmeFigures } from "@/bench/lib/readme-figures";
 import { flattenScalars, resultsHtml, resultsText, type BenchResults } from "@/bench/lib/report";
 
 describe("lastJsonObject", () => {
@@ -58,5 +59,46 @@ describe("bench report histograms", () => {
     const html = resultsHtml({ ...results, runs: [run] });
     expect(html).toContain("first_text (ms)");
     expect(flattenScalars(run.result)).toEqual([["hits", 1]]);
+  });
+});
+
+describe("bench report charts of the cache benchmarks", () => {
+  it("draws nested latency percentiles, a throughput table per phase and named curves", () => {
+    const run = {
+      ...results.runs[0],
+      result: {
+        exact: { per_s: 1200, first_text_ms: { p50: 4, p90: 8, p99: 20, max: 30 } },
+        paraphrase: { per_s: 300, first_text_ms: { p50: 9, p90: 20, p99: 45, max: 60 } },
+        hit_rate_curves: { "0.80": [[100, 0.1], [200, 0.2]], "0.90": [[100, 0.05], [200, 0.08]] },
+      },
+    };
+    const html = resultsHtml({ ...results, runs: [run] });
+    expect(html).toContain("exact.first_text_ms");
+    expect(html).toContain("paraphrase.first_text_ms");
+    expect(html).toMatch(/throughput<\/h3><table[\s\S]*exact[\s\S]*1200[\s\S]*paraphrase[\s\S]*300/);
+    expect(html).toContain("hit rate curves");
+    expect(html).toContain("0.90");
+  });
+});
+
+describe("README figures", () => {
+  it("states the machine, the database and the embedder, and replaces only its block", () => {
+    const run = {
+      ...results.runs[0],
+      name: "chat-cache-hit",
+      result: { embedder: "offline-hash-v1", tenants: 10, entries_per_tenant: 10000, large_tenant_entries: 100000, clients: 16, exact: { per_s: 1234.5, right: 10, wrong: 0, missed: 0, false_hits: 0, first_text_ms: { p50: 3, p99: 20 } }, embedder_alone: { per_s: 500 }, paraphrase: { share_of_embedder_alone: 0.85 } },
+    };
+    const block = readmeFigures({ ...results, machine: { ...results.machine, cpu: "Test CPU", loadAverage1m: 1.5 }, runs: [run] });
+    expect(block).toContain("embedder offline-hash-v1");
+    expect(block).toContain("Test CPU");
+    expect(block).toContain("embedded PGlite");
+    expect(block).toMatch(/\| exact \| 1234\.5 \| 3 \/ 20 \|/);
+    expect(block).toContain("85 %");
+    const readme = `# Title\n\nbefore\n\n${README_START}\nold figures\n${README_END}\n\nafter\n`;
+    const updated = withReadmeFigures(readme, block);
+    expect(updated).toContain("before");
+    expect(updated).toContain("after");
+    expect(updated).not.toContain("old figures");
+    expect(withReadmeFigures(updated, block)).toBe(updated);
   });
 });

@@ -15,7 +15,8 @@ import { runCli } from "@/bench/lib/lifecycle";
 import { createRunTenant, removeStaleRunTenants } from "@/bench/lib/tenants";
 import { numberFlag, onErrorSchema, parseCommandLine, thresholdListSchema } from "./lib/args";
 import { parseCsv } from "./lib/csv";
-import { planCacheEval } from "./lib/cache-protocol";
+import { planCacheEval, type LabeledText } from "./lib/cache-protocol";
+import { replayReportHtml, replayTable, runReplay, type ReplayTarget } from "./lib/cache-replay";
 import { cacheReportHtml, cacheSummaryTable, recommendationText, summarizeCacheRun } from "./lib/cache-report";
 import { queryCaches, seedCaches } from "./lib/cache-run";
 import { formatIssues, readTextFile } from "./lib/input";
@@ -31,7 +32,11 @@ const USAGE = `Usage: npm run eval:cache -- --csv <file> --text-col <name> --lab
   --max-false-hit-rate R   budget for the recommended threshold (default 0.02)
   --on-error skip|fail     what a malformed CSV row does (default fail)
   --limit N                query at most N phrasings (quick runs)
-  --seed N                 seed of the label split and seed choice (default 1)`;
+  --seed N                 seed of the label split and seed choice (default 1)
+  --protocol NAME          seeded (default): seed phrasings, query the rest;
+                           replay: queries in seeded random order into empty caches, a miss
+                           answered and written, a hit checked (curves as traffic accrues);
+                           both`;
 
 const flags = z.object({
   csv: z.string({ message: "--csv is required" }),
@@ -46,6 +51,7 @@ const flags = z.object({
   "on-error": onErrorSchema.default("fail"),
   limit: numberFlag({ int: true, min: 1 }).optional(),
   seed: numberFlag({ int: true }).default(1),
+  protocol: z.enum(["seeded", "replay", "both"], { message: "--protocol must be seeded, replay or both" }).default("seeded"),
 });
 
 
@@ -61,10 +67,12 @@ async function main(): Promise<number> {
   if (negativeLabel !== undefined && !rows.some((r) => r.label === negativeLabel)) {
     console.warn(`Note: no row has the negative label "${negativeLabel}".`);
   }
-  const plan = planCacheEval(rows, { tenants: args.tenants, seedPerLabel: args["seed-per-label"], negativeLabel, seed: args.seed });
+  const plan = args.protocol === "replay" ? null : planCacheEval(rows, { tenants: args.tenants, seedPerLabel: args["seed-per-label"], negativeLabel, seed: args.seed });
 
   const db = await startRunDatabase("eval");
   await removeStaleRunTenants("eval");
+  if (args.protocol !== "seeded") await runReplayProtocol(rows, { ...args, negativeLabel, database: db.kind });
+  if (!plan) return 0;
   const tenants = [];
   for (const t of plan.tenants) tenants.push(await createRunTenant("eval", { name: `Cache eval tenant ${t.index + 1}` }));
   const target = { cache: getSemanticCache(), embedder: getEmbedder(), tenantIds: tenants.map((t) => t.id) };
@@ -98,6 +106,36 @@ async function main(): Promise<number> {
   console.log(`Cross-tenant hits: ${summary.crossTenantHits}${summary.crossTenantHits ? "  <-- ISOLATION DEFECT" : " (as required)"}`);
   console.log(`Wrote ${args.out}, ${side.summary}, ${side.report}`);
   return summary.crossTenantHits > 0 ? 1 : 0;
+}
+
+/** The replay protocol (eval/lib/cache-replay.ts): its table, curves and report beside --out. */
+async function runReplayProtocol(
+  rows: LabeledText[],
+  args: { tenants: number; thresholds: number[]; seed: number; limit?: number; out: string; negativeLabel?: string; database: string; csv: string },
+): Promise<void> {
+  const embedder = getEmbedder();
+  console.log(`Replaying ${args.limit ?? rows.length} queries per threshold into empty caches (${embedder.modelId}, ${args.database})…`);
+  const target: ReplayTarget = {
+    embedder,
+    newTenants: async (count, threshold) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) ids.push((await createRunTenant("eval", { name: `Cache replay ${threshold} tenant ${i + 1}` })).id);
+      return ids;
+    },
+  };
+  const results = await runReplay(rows, target, {
+    ...args,
+    onProgress: (threshold, done, total) => {
+      if (done % 500 === 0 || done === total) process.stderr.write(`\r  threshold ${threshold}: ${done}/${total}`);
+    },
+  });
+  process.stderr.write("\n");
+  const setup = { file: args.csv, rows: rows.length, tenants: args.tenants, seed: args.seed, negativeLabel: args.negativeLabel ?? null, embedder: embedder.modelId, database: args.database };
+  const base = args.out.replace(/\.jsonl$/, "");
+  await writeText(`${base}.replay.json`, JSON.stringify({ protocol: "replay", setup, results }, null, 2) + "\n");
+  await writeText(`${base}.replay.html`, replayReportHtml(results, setup));
+  const printed = replayTable(results);
+  console.log(`\nReplay protocol\n${textTable(printed.headers, printed.rows)}\nWrote ${base}.replay.json, ${base}.replay.html\n`);
 }
 
 runCli(USAGE, main);

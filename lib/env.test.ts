@@ -9,6 +9,21 @@ describe("parseEnv", () => {
     expect(env.DATABASE_POOL_MAX).toBe(10);
   });
 
+  it("has the documented knowledge-base limits, and refuses unusable ones", () => {
+    expect(parseEnv({})).toMatchObject({
+      INGEST_MAX_PAGES: 3_000,
+      INGEST_MAX_TEXT_CHARS: 10_000_000,
+      INGEST_MAX_CHUNKS: 10_000,
+      INGEST_MAX_INFLATED_MB: 100,
+      INGEST_EXTRACT_TIMEOUT_SECONDS: 120,
+      INGEST_EXTRACT_MEMORY_MB: 512,
+      INGEST_FETCH_TIMEOUT_SECONDS: 60,
+    });
+    expect(() => parseEnv({ INGEST_EXTRACT_MEMORY_MB: "64" })).toThrow(/INGEST_EXTRACT_MEMORY_MB/);
+    expect(() => parseEnv({ INGEST_MAX_PAGES: "0" })).toThrow(/INGEST_MAX_PAGES/);
+    expect(() => parseEnv({ SEED_DEMO: "yes" })).toThrow(/SEED_DEMO/);
+  });
+
   it("names the malformed setting", () => {
     expect(() => parseEnv({ DATABASE_POOL_MAX: "lots" })).toThrow(/DATABASE_POOL_MAX/);
     expect(() => parseEnv({ APP_URL: "not a url" })).toThrow(/APP_URL/);

@@ -31,6 +31,8 @@ const schema = z
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
     /** Questions one conversation may send per minute; 0 turns the limit off (load tests). */
     CHAT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(20),
+    /** 1: the chat reports where its time went (Server-Timing header, answer metadata); for benchmarks. */
+    CHAT_SERVER_TIMING: z.enum(["0", "1"]).default("0"),
 
     CACHE_ADAPTER: z.enum(["pgvector", "upstash"]).default("pgvector"),
     UPSTASH_VECTOR_REST_URL: optionalUrl,
@@ -40,6 +42,19 @@ const schema = z
     INNGEST_SIGNING_KEY: optionalString,
 
     KNOWLEDGE_ALLOW_PRIVATE_URLS: z.enum(["0", "1"]).optional(),
+    // Per uploaded file or fetched page (README, "Knowledge-base limits"): a file past any
+    // of them fails for good with the reason, and reading runs in a child process.
+    INGEST_MAX_PAGES: z.coerce.number().int().min(1).default(3_000),
+    INGEST_MAX_TEXT_CHARS: z.coerce.number().int().min(1_000).default(10_000_000),
+    INGEST_MAX_CHUNKS: z.coerce.number().int().min(1).default(10_000),
+    INGEST_MAX_INFLATED_MB: z.coerce.number().int().min(1).default(100),
+    INGEST_EXTRACT_TIMEOUT_SECONDS: z.coerce.number().min(1).default(120),
+    INGEST_EXTRACT_MEMORY_MB: z.coerce.number().int().min(128).default(512),
+    /** Whole fetch of a URL source, redirects included (besides a 15 s idle timeout). */
+    INGEST_FETCH_TIMEOUT_SECONDS: z.coerce.number().min(1).default(60),
+
+    /** Demo tenants: seeded by default only on the embedded database; "true" opts in elsewhere. */
+    SEED_DEMO: z.enum(["true", "false"]).optional(),
 
     RESEND_API_KEY: optionalString,
     SMTP_URL: optionalString,
@@ -70,11 +85,7 @@ const schema = z
   });
 
 type RawEnv = z.infer<typeof schema>;
-export type Env = RawEnv & {
-  AUTH_MODE: "local" | "supabase";
-  /** Whether APP_URL was set (else its default stands in, and pages use the request's origin). */
-  APP_URL_CONFIGURED: boolean;
-};
+export type Env = RawEnv & { AUTH_MODE: "local" | "supabase" };
 
 function authModeOf(env: Pick<RawEnv, "AUTH_MODE" | "NEXT_PUBLIC_SUPABASE_URL">): "local" | "supabase" {
   return env.AUTH_MODE ?? (env.NEXT_PUBLIC_SUPABASE_URL ? "supabase" : "local");
@@ -93,7 +104,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(env)"}: ${issue.message}`);
     throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  return { ...result.data, AUTH_MODE: authModeOf(result.data), APP_URL_CONFIGURED: Boolean(source.APP_URL) };
+  return { ...result.data, AUTH_MODE: authModeOf(result.data) };
 }
 
 let cached: Env | undefined;

@@ -12,7 +12,7 @@ import { closePool } from "@/lib/db/pool";
 import { parseEnv } from "@/lib/env";
 import { DEMO_TENANTS } from "@/lib/tenants/demo";
 import { migrateFromAdminUrl } from "@/lib/db/admin";
-import { seedDemo } from "@/scripts/lib/seed-demo";
+import { demoLoginsPath, demoSeedingPlan, readDemoLogins, seedDemo } from "@/scripts/lib/seed-demo";
 
 const args = new Set(process.argv.slice(2));
 const dev = args.has("--dev");
@@ -25,6 +25,18 @@ function ensureSecret(): void {
   const file = path.join(dataDir, "auth-secret");
   if (!existsSync(file)) writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600 });
   process.env.AUTH_JWT_SECRET = readFileSync(file, "utf8").trim();
+}
+
+function printDemoLogins(): void {
+  const logins = readDemoLogins(dataDir);
+  for (const tenant of DEMO_TENANTS) {
+    const known = logins[tenant.slug];
+    const list = known?.length
+      ? known.map((s) => `${s.email} / ${s.password} (${s.role})`).join(", ")
+      : `${tenant.staff.map((s) => s.email).join(", ")} (seeded earlier; passwords are not stored)`;
+    console.log(`  ${tenant.name}: ${list}`);
+  }
+  console.log(`  Demo logins are kept in ${path.relative(root, demoLoginsPath(dataDir))} (readable by you only).`);
 }
 
 function newestMtime(dir: string): number {
@@ -70,10 +82,11 @@ async function main() {
   Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
   parseEnv(process.env); // fail fast, naming the setting, before anything else starts
 
-  const canProvision = Boolean(embedded || process.env.DATABASE_ADMIN_URL);
-  if (canProvision && process.env.SEED_DEMO !== "false") {
-    await seedDemo(root);
-  }
+  const plan = demoSeedingPlan({ embedded: Boolean(embedded), seedDemo: process.env.SEED_DEMO, adminUrl: process.env.DATABASE_ADMIN_URL });
+  if (plan.note) console.warn(plan.note);
+  // Seeding runs only its own jobs: tenants' queued work waits for the app's runner, so
+  // a job that once took the app down cannot stop it from booting.
+  if (plan.seed) await seedDemo(root);
   await closePool(); // the embedded database serves one connection: hand it to the app
 
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
@@ -88,12 +101,7 @@ async function main() {
   console.log(`\nSupport platform on ${url}`);
   console.log(`  Control Center: ${url}/sign-in`);
   console.log(`  Demo site with the chat widget: ${url}/demo`);
-  if (canProvision) {
-    for (const tenant of DEMO_TENANTS) {
-      const logins = tenant.staff.map((s) => `${s.email} / ${s.password} (${s.role})`).join(", ");
-      console.log(`  ${tenant.name}: ${logins}`);
-    }
-  }
+  if (plan.seed) printDemoLogins();
 
   const server = spawn(process.execPath, [next, dev ? "dev" : "start", "-p", port], { cwd: root, env, stdio: "inherit" });
   const stop = async () => {

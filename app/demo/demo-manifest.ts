@@ -7,7 +7,8 @@ export interface DemoTenantEntry {
   slug: string;
   name: string;
   widgetKey: string;
-  staff: Array<{ email: string; password: string; role: string }>;
+  /** Sign-in names only: the passwords are printed on the launcher's console, never served. */
+  staff: Array<{ email: string; role: string }>;
 }
 
 export function demoManifestPath(): string {

@@ -30,11 +30,13 @@ export default async function DemoIndexPage() {
                 </Link>
               </div>
               <h3 className="mt-4 text-xs font-semibold uppercase tracking-wide text-slate-600">Staff sign-in</h3>
+              <p className="mt-1 text-xs text-slate-600">
+                Passwords are random per installation: <code className="font-mono">npm start</code> prints them on its console.
+              </p>
               <ul className="mt-1 space-y-0.5 text-sm text-slate-800">
                 {tenant.staff.map((member) => (
                   <li key={member.email}>
-                    <span className="font-mono">{member.email}</span> / <span className="font-mono">{member.password}</span>{" "}
-                    <span className="text-slate-600">({member.role})</span>
+                    <span className="font-mono">{member.email}</span> <span className="text-slate-600">({member.role})</span>
                   </li>
                 ))}
               </ul>
@@ -45,10 +47,11 @@ export default async function DemoIndexPage() {
         <div role="status" className="mt-8 rounded-xl bg-amber-50 p-5 text-amber-950 ring-1 ring-amber-200">
           <h2 className="font-semibold">No demo tenants yet</h2>
           <p className="mt-1 text-sm">
-            <code className="font-mono">npm start</code> seeds two demo companies and writes{" "}
-            <code className="break-all font-mono">{demoManifestPath()}</code>. If you run your own database, start with{" "}
-            <code className="font-mono">DATABASE_ADMIN_URL</code> set (so the seeder may provision tenants) and without{" "}
-            <code className="font-mono">SEED_DEMO=false</code>, or create a tenant with <code className="font-mono">npm run tenant:create</code>.
+            <code className="font-mono">npm start</code> seeds two demo companies on its embedded database and writes{" "}
+            <code className="break-all font-mono">{demoManifestPath()}</code>. On your own database, demo tenants are seeded
+            only on request: start with <code className="font-mono">SEED_DEMO=true</code> and{" "}
+            <code className="font-mono">DATABASE_ADMIN_URL</code> set (so the seeder may provision tenants), or create a tenant
+            with <code className="font-mono">npm run tenant:create</code>.
           </p>
         </div>
       )}

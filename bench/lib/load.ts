@@ -10,6 +10,8 @@ export interface Sample {
   firstTextMs: number | null;
   totalMs: number;
   kind: "hit" | "wrong" | "miss" | "escalated" | "error";
+  /** The server's own account (CHAT_SERVER_TIMING=1): embedding and database time. */
+  serverTiming?: { embedMs: number; dbMs: number };
 }
 
 export interface LoadResult {
@@ -35,7 +37,7 @@ export async function runClosedLoop<C>(options: {
     options.clients.map(async (client) => {
       while (performance.now() < end && !wasInterrupted()) {
         const startedAt = performance.now() - start;
-        const sample = await options.request(client).catch(() => ({ ttfbMs: null, firstTextMs: null, totalMs: performance.now() - start - startedAt, kind: "error" as const }));
+        const sample: Omit<Sample, "startedAt"> = await options.request(client).catch(() => ({ ttfbMs: null, firstTextMs: null, totalMs: performance.now() - start - startedAt, kind: "error" as const }));
         if (startedAt >= options.warmupMs) samples.push({ startedAt, ...sample });
       }
     }),
@@ -78,5 +80,6 @@ export async function askStream(baseUrl: string, session: ChatSession, message: 
     : !fromCache ? "miss"
     : expected !== undefined && reply.text !== expected ? "wrong"
     : "hit";
-  return { ttfbMs: reply.firstByteMs, firstTextMs: reply.firstTextMs, totalMs: reply.endMs, kind };
+  const serverTiming = reply.metadata.serverTiming as Sample["serverTiming"];
+  return { ttfbMs: reply.firstByteMs, firstTextMs: reply.firstTextMs, totalMs: reply.endMs, kind, ...(serverTiming ? { serverTiming } : {}) };
 }

@@ -19,7 +19,7 @@ export interface BenchRun {
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; memoryGb: number; node: string; platform: string; database: string };
+  machine: { cpu?: string; cpus: number; loadAverage1m?: number; memoryGb: number; node: string; platform: string; database: string };
   runs: BenchRun[];
 }
 
@@ -72,11 +72,50 @@ function histograms(result: Record<string, unknown>): Array<[string, Histogram]>
   });
 }
 
+const PERCENTILE_KEYS = ["p50", "p90", "p99", "max"];
+
+const isRecord = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === "object" && !Array.isArray(v);
+const isPercentiles = (v: unknown) => isRecord(v) && PERCENTILE_KEYS.filter((k) => typeof v[k] === "number").length >= 2;
+
+/** Percentile objects up to three levels down (e.g. exact.first_text_ms), named by their path. */
+function percentileObjects(result: Record<string, unknown>, prefix = "", depth = 0): Array<[string, unknown]> {
+  return Object.entries(result).flatMap(([key, v]): Array<[string, unknown]> => {
+    const name = prefix ? `${prefix}.${key}` : key;
+    if (isPercentiles(v)) return [[name, v]];
+    return isRecord(v) && depth < 2 ? percentileObjects(v, name, depth + 1) : [];
+  });
+}
+
+/** Throughput figures (per_s) up to two levels down, as one bar-like profile. */
+function throughputChart(name: string, result: Record<string, unknown>): string | null {
+  const figures = Object.entries(result).flatMap(([key, v]): Array<[string, number]> =>
+    isRecord(v) && typeof v.per_s === "number" ? [[key, v.per_s]] : [],
+  );
+  if (figures.length < 2) return null;
+  const table = htmlTable(["phase", "requests/s"], figures.map(([k, v]) => [k, show(v)]));
+  return `<h3>${escapeHtml(name)} throughput</h3>${table}`;
+}
+
+/** Maps of named [x, y] series (e.g. hit_rate_curves: {"0.80": [[100, 0.1], ...]}) as one chart each. */
+function curveCharts(result: Record<string, unknown>): string[] {
+  const isPairs = (v: unknown): v is Array<[number, number]> =>
+    Array.isArray(v) && v.length > 1 && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((n) => typeof n === "number"));
+  return Object.entries(result)
+    .filter((entry): entry is [string, Record<string, Array<[number, number]>>] => isRecord(entry[1]) && Object.values(entry[1]).length > 0 && Object.values(entry[1]).every(isPairs))
+    .map(([key, map]) =>
+      lineChart({
+        title: key.replaceAll("_", " "),
+        series: Object.entries(map).map(([series, points]) => ({ name: series, points })),
+        xLabel: "queries replayed",
+        yLabel: key.replace(/_curves$/, "").replaceAll("_", " "),
+      }),
+    );
+}
+
 /** Percentile objects ({p50, p90, p99, ...}) of one result, drawn as latency profiles. */
 function percentileChart(name: string, result: Record<string, unknown>): string | null {
-  const keys = ["p50", "p90", "p99", "max"];
-  const series = Object.entries(result)
-    .filter(([, v]) => v && typeof v === "object" && !Array.isArray(v) && keys.filter((k) => typeof (v as Record<string, unknown>)[k] === "number").length >= 2)
+  const keys = PERCENTILE_KEYS;
+  const series = percentileObjects(result)
     .map(([key, v]) => ({
       name: key,
       points: keys.flatMap((k, i) => (typeof (v as Record<string, number>)[k] === "number" ? [[[50, 90, 99, 100][i], (v as Record<string, number>)[k]] as [number, number]] : [])),
@@ -91,6 +130,9 @@ function runSection(run: BenchRun): Section {
     parts.push(htmlTable(["metric", "value"], flattenScalars(run.result).map(([k, v]) => [k, show(v)])));
     const profile = percentileChart(run.name, run.result);
     if (profile) parts.push(profile);
+    const throughput = throughputChart(run.name, run.result);
+    if (throughput) parts.push(throughput);
+    parts.push(...curveCharts(run.result));
     for (const [key, h] of histograms(run.result)) parts.push(histogramChart({ title: key, xLabel: `${key.replace(/_histogram$/, "")} (ms)`, series: [{ name: key, histogram: h }] }));
     for (const [key, points] of pairSeries(run.result)) parts.push(lineChart({ title: key, series: [{ name: key, points }], xLabel: "seconds", yLabel: key }));
   } else if (run.outputTail) {
@@ -107,7 +149,7 @@ export function resultsHtml(results: BenchResults): string {
   );
   return htmlPage(
     "Benchmarks",
-    `${results.startedAt} · ${m.cpus} CPUs, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}, database ${m.database}`,
+    `${results.startedAt} · ${m.cpus} CPUs${m.cpu ? ` (${m.cpu})` : ""}, load ${m.loadAverage1m ?? "?"} at the end, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}, database ${m.database}`,
     [{ heading: "Overview", html: overview }, ...results.runs.map(runSection)],
   );
 }

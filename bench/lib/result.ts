@@ -1,3 +1,4 @@
+import os from "node:os";
 import { z } from "zod";
 import { histogram, round, summarize, type Histogram } from "@/eval/lib/stats";
 
@@ -15,7 +16,9 @@ export function latencyJson(values: number[]): { count: number; p50: number | nu
  * `npm run bench` collects it.
  */
 export function emitResult(result: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Other work on the machine skews every figure: the load is recorded with them.
+  const [one, five] = os.loadavg();
+  process.stdout.write(`${JSON.stringify({ ...result, machine_load_1m: round(one), machine_load_5m: round(five), cpus: os.cpus().length })}\n`);
 }
 
 /** A latency histogram for the report: 30 bins up to the 99.9th percentile (slower ones in the last bin). */

@@ -73,7 +73,12 @@ async function waitForHealth(url: string, exited: () => boolean, timeoutMs: numb
  * runner and a throwaway data folder; its output goes to bench-results/<name>-server.log.
  * This process's pool is closed first: the embedded database serves one connection.
  */
-export async function startProductionServer(name: string, databaseEnv: Record<string, string>): Promise<ProductionServer> {
+export async function startProductionServer(
+  name: string,
+  databaseEnv: Record<string, string>,
+  /** Set after the provider settings are removed: e.g. OPENAI_BASE_URL of a loopback mock model. */
+  modelEnv: Record<string, string> = {},
+): Promise<ProductionServer> {
   await closePool();
   await mkdir(RESULTS_DIR, { recursive: true });
   const port = await freePort();
@@ -94,6 +99,7 @@ export async function startProductionServer(name: string, databaseEnv: Record<st
   // Offline models, local jobs, file mail: the benchmark measures the product, not a
   // provider. Removed, not emptied: some SDKs reject an empty setting.
   for (const key of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "INNGEST_EVENT_KEY", "RESEND_API_KEY", "SMTP_URL"]) delete env[key];
+  Object.assign(env, modelEnv);
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);

@@ -6,6 +6,7 @@ import { getAgentGraph, type AgentGraph } from "./graph";
 import { cacheHitEvent, checkCache, type CacheCheck } from "./nodes/cache-check";
 import { memoizedEmbedding, type QuestionEmbedding, type RunMemo } from "./question-embedding";
 import type { HumanResolution } from "./state";
+import { timed, type RequestTiming } from "@/lib/chat/timing";
 
 export interface AgentQuestion {
   claims: RequestClaims;
@@ -13,8 +14,13 @@ export interface AgentQuestion {
   userMessageId: string;
   question: string;
   userEmail: string | null;
-  /** Set when the chat already embedded the question and checked the cache (lib/chat/ask.ts). */
-  prepared?: { embedding: Promise<QuestionEmbedding>; cacheCheck: CacheCheck };
+  /**
+   * What the chat already did (lib/chat/ask.ts): the question's embedding, when it was
+   * started, and the cache check, when it could run in the question's transaction.
+   */
+  prepared?: { embedding?: Promise<QuestionEmbedding>; cacheCheck?: CacheCheck };
+  /** Where the time goes (CHAT_SERVER_TIMING=1). */
+  timing?: RequestTiming;
 }
 
 /**
@@ -31,13 +37,12 @@ export interface AgentQuestion {
 export async function* askAgent(input: AgentQuestion, graph?: AgentGraph): AsyncGenerator<AgentEvent> {
   const memo: RunMemo = { embedding: input.prepared?.embedding };
   const tenantId = input.claims.app_metadata.tenant_id;
-  memo.cacheCheck =
-    input.prepared?.cacheCheck ??
-    (await checkCache(
-      input.claims,
-      { tenantId, conversationId: input.conversationId, text: input.question },
-      await memoizedEmbedding(memo, input.question),
-    ));
+  if (input.prepared?.cacheCheck) memo.cacheCheck = input.prepared.cacheCheck;
+  else {
+    const embedding = await (memo.embedding ? memo.embedding : timed(input.timing, "embedMs", () => memoizedEmbedding(memo, input.question)));
+    const question = { tenantId, conversationId: input.conversationId, text: input.question };
+    memo.cacheCheck = await timed(input.timing, "dbMs", () => checkCache(input.claims, question, embedding));
+  }
   if (memo.cacheCheck.hit) {
     yield { type: "status", status: "checking_cache" };
     yield cacheHitEvent(memo.cacheCheck.hit);

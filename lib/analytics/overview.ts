@@ -2,13 +2,6 @@ import "server-only";
 import { z } from "zod";
 import type { Tx } from "@/lib/db/tenant";
 
-/**
- * Each cache answer skips what a cache miss costs the graph in model calls: grading the
- * retrieved chunks, generating the answer and assessing its confidence. (The question is
- * still embedded for the lookup, so that call is not counted as saved.)
- */
-export const MODEL_CALLS_PER_ANSWER = 3;
-
 export const analyticsRangeSchema = z.coerce.number().int().min(1).max(365).catch(30);
 
 export interface DayStats {
@@ -36,7 +29,18 @@ export interface AnalyticsTotals {
   shareEscalated: number | null;
   /** Cache answers per question asked. */
   cacheHitRate: number | null;
-  modelCallsSaved: number;
+  /**
+   * Model calls the AI's own answers in the range really cost, per answer, as recorded on
+   * each answer (metadata.modelCalls; answers from before it was recorded are left out).
+   * Null when no answer in the range recorded it.
+   */
+  modelCallsPerAnswer: number | null;
+  /**
+   * An estimate, not a count: cache answers × modelCallsPerAnswer, what the same questions
+   * would have cost had the AI answered them (a cached answer made no model call). Null
+   * without a measured cost per answer.
+   */
+  modelCallsSavedEstimate: number | null;
   medianResolutionSeconds: number | null;
   /** Visitors' ratings of AI and cached answers. */
   ratedHelpful: number;
@@ -67,7 +71,12 @@ msg as (
          count(*) filter (where sender_type = 'ai' and ticket_id is null
                           and (metadata -> 'fromCache') is distinct from 'true'::jsonb
                           and (metadata ->> 'kind') is distinct from 'small_talk')::int as ai,
-         count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache
+         count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache,
+         count(*) filter (where sender_type = 'ai' and ticket_id is null and jsonb_typeof(metadata -> 'modelCalls') = 'number'
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as costed,
+         coalesce(sum((metadata ->> 'modelCalls')::int) filter (where sender_type = 'ai' and ticket_id is null
+                          and jsonb_typeof(metadata -> 'modelCalls') = 'number'
+                          and (metadata -> 'fromCache') is distinct from 'true'::jsonb), 0)::int as calls
   from public.messages where created_at at time zone 'utc' >= (select since from bounds) group by 1
 ),
 esc as (
@@ -83,6 +92,7 @@ res as (
 select to_char(d.day, 'YYYY-MM-DD') as day,
        coalesce(conv.n, 0) as conversations, coalesce(msg.questions, 0) as questions,
        coalesce(msg.ai, 0) as ai, coalesce(msg.cache, 0) as cache,
+       coalesce(msg.costed, 0) as costed, coalesce(msg.calls, 0) as calls,
        coalesce(esc.n, 0) as escalations, coalesce(res.n, 0) as resolved, res.median
 from days d
 left join conv on conv.day = d.day
@@ -103,6 +113,8 @@ interface DailyRow {
   questions: number;
   ai: number;
   cache: number;
+  costed: number;
+  calls: number;
   escalations: number;
   resolved: number;
   median: number | null;
@@ -143,6 +155,8 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
   const outcomes = aiAnswers + cacheAnswers + escalations;
   const questions = sum(days, "questions");
   const overallMedian = median.rows[0]?.median;
+  const costed = daily.rows.reduce((n, r) => n + r.costed, 0);
+  const perAnswer = ratio(daily.rows.reduce((n, r) => n + r.calls, 0), costed);
   return {
     days,
     totals: {
@@ -156,7 +170,8 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
       shareCache: ratio(cacheAnswers, outcomes),
       shareEscalated: ratio(escalations, outcomes),
       cacheHitRate: ratio(cacheAnswers, questions),
-      modelCallsSaved: cacheAnswers * MODEL_CALLS_PER_ANSWER,
+      modelCallsPerAnswer: perAnswer,
+      modelCallsSavedEstimate: perAnswer === null ? null : Math.round(cacheAnswers * perAnswer),
       medianResolutionSeconds: overallMedian === null || overallMedian === undefined ? null : Number(overallMedian),
       ratedHelpful: ratings.rows[0].helpful,
       ratedNotHelpful: ratings.rows[0].not_helpful,

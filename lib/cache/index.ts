@@ -1,5 +1,5 @@
 import "server-only";
-import type { Tx } from "@/lib/db/tenant";
+import { withTenant, type Tx } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { assertCanManageKnowledge } from "@/lib/auth/permissions";
@@ -12,7 +12,8 @@ import {
   type CacheEntryPage,
   type CacheEntrySummary,
 } from "@/lib/cache/entries";
-import { pgvectorCache } from "@/lib/cache/pgvector";
+import { flushCacheHits } from "@/lib/cache/hit-counter";
+import { lookupAs, pgvectorCache, type CacheRequest } from "@/lib/cache/pgvector";
 import type { CacheEntryInput, CacheHit, CacheScope, SemanticCache } from "@/lib/cache/port";
 import { createUpstashCache, createUpstashIndex, type UpstashIndex } from "@/lib/cache/upstash";
 import {
@@ -26,6 +27,8 @@ export type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache 
 export type { CacheEntryPage, CacheEntrySummary } from "@/lib/cache/entries";
 export { cacheSettingsFor, type CacheSettings } from "@/lib/cache/settings";
 export { normalizeQuestion } from "@/lib/cache/question-key";
+export { flushCacheHits } from "@/lib/cache/hit-counter";
+export type { CacheRequest } from "@/lib/cache/pgvector";
 
 let override: SemanticCache | undefined;
 let configured: SemanticCache | undefined;
@@ -49,6 +52,7 @@ export function getSemanticCache(): SemanticCache {
 
 /** Tests swap the adapter here and nowhere else. */
 export function setSemanticCacheForTests(cache: SemanticCache | undefined): void {
+  void flushCacheHits();
   override = cache;
   configured = undefined;
   upstashIndex = undefined;
@@ -63,6 +67,41 @@ function logFailure(operation: string, error: unknown): void {
 export async function lookupCache(scope: CacheScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
   try {
     return await getSemanticCache().lookup(scope, embedding, threshold);
+  } catch (error) {
+    logFailure("lookup", error);
+    return null;
+  }
+}
+
+/**
+ * The entry for this very question when the adapter can find it without an embedding:
+ * an exact repeat is answered before anything is embedded. Null when it cannot (or on
+ * an outage): the caller embeds and looks up as usual.
+ */
+export async function lookupExactCache(scope: CacheScope & { question: string }, threshold: number): Promise<CacheHit | null> {
+  const cache = getSemanticCache();
+  if (!cache.lookupExact) return null;
+  try {
+    return await cache.lookupExact(scope, threshold);
+  } catch (error) {
+    logFailure("exact lookup", error);
+    return null;
+  }
+}
+
+/**
+ * A lookup on its own (no transaction of the caller's): one round trip on pgvector. A
+ * null embedding looks up the exact question only.
+ */
+export async function lookupCacheAs(request: CacheRequest, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
+  const cache = getSemanticCache();
+  try {
+    if (cache === pgvectorCache) return await lookupAs(request, embedding, threshold);
+    return await withTenant(request.claims, async (tx) => {
+      const scope = { tx, tenantId: request.tenantId, embeddingModel: request.embeddingModel, question: request.question };
+      if (embedding) return cache.lookup(scope, embedding, threshold);
+      return cache.lookupExact ? cache.lookupExact(scope, threshold) : null;
+    });
   } catch (error) {
     logFailure("lookup", error);
     return null;

@@ -1,20 +1,14 @@
 import "server-only";
+import pg from "pg";
 import { z } from "zod";
 import { toPgVector } from "@/lib/ai/vector";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import { pool } from "@/lib/db/pool";
 import type { Tx } from "@/lib/db/tenant";
+import { countCacheHit } from "@/lib/cache/hit-counter";
 import type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
 import { normalizeQuestion } from "@/lib/cache/question-key";
-import { LOOKUP_CANDIDATES, pickBestHit } from "@/lib/cache/ranking";
-import type { Citation } from "@/lib/rag/types";
-
-interface CandidateRow {
-  id: string;
-  question: string;
-  answer: string;
-  source: CacheSource;
-  citations: Citation[];
-  similarity: number;
-}
+import { HUMAN_PREFERENCE_MARGIN, LOOKUP_CANDIDATES } from "@/lib/cache/ranking";
 
 const sourceIdsSchema = z.array(z.string().uuid());
 
@@ -45,79 +39,67 @@ export interface QuestionScope extends CacheScope {
   question?: string;
 }
 
-const candidateColumns = "id, question, answer, source, citations";
-
-/** The entry stored for this very question, if any (unexpired, same embedding model). */
-async function exactEntry(scope: CacheScope, vector: string, question: string): Promise<CandidateRow | undefined> {
-  const { rows } = await scope.tx.query<CandidateRow>(
-    `select ${candidateColumns}, (1 - (embedding <=> $1::vector))::float8 as similarity
-       from public.cache_entries
-      where tenant_id = $2 and question_key = $3 and embedding_model = $4 and expires_at > now()`,
-    [vector, scope.tenantId, normalizeQuestion(question), scope.embeddingModel],
-  );
-  return rows[0];
+/** Who asks, for a lookup outside any transaction of the caller's (one round trip). */
+export interface CacheRequest {
+  claims: RequestClaims;
+  tenantId: string;
+  embeddingModel: string;
+  question: string;
 }
 
 /**
- * How far the HNSW scan looks (hnsw.ef_search; pgvector's default is 40). The default
- * missed or mis-ranked about 2% of exact questions at 100k entries across 10 tenants,
- * and a wrong answer served is worse than a miss.
+ * app.cache_lookup (migration 2026120100700) does the whole lookup in one statement: the
+ * claims, the index settings, the exact-key probe, the HNSW neighbours and the ranking
+ * of ranking.ts, returning at most the one entry to serve.
  */
-const EF_SEARCH = 200;
-
-/**
- * Plans the lookup on the HNSW index. RLS adds the tenant filter to the scan, and the
- * iterative scan keeps walking the graph until enough of this tenant's rows are found
- * (instead of filtering the global top ef_search down to nothing). Bitmap scans are off
- * because the planner otherwise prefers the (tenant_id, expires_at) btree and computes
- * the distance to every entry of the tenant: ~10 ms per 1,000 entries, against a few ms
- * on the graph. The settings are local to the savepoint the caller opened: rolling back
- * to it (the lookup writes nothing) restores them for the rest of the transaction.
- */
-async function nearestEntries(scope: CacheScope, vector: string): Promise<CandidateRow[]> {
-  await scope.tx.query(
-    `select set_config('enable_bitmapscan', 'off', true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-            set_config('hnsw.ef_search', '${EF_SEARCH}', true)`,
-  );
-  const result = await scope.tx.query<CandidateRow>(
-    `with nearest as materialized (
-       select ${candidateColumns}, embedding <=> $1::vector as distance
-         from public.cache_entries
-        where tenant_id = $2 and embedding_model = $3 and expires_at > now()
-        order by embedding <=> $1::vector
-        limit $4
-     )
-     select ${candidateColumns}, (1 - distance)::float8 as similarity
-       from nearest order by distance`,
-    [vector, scope.tenantId, scope.embeddingModel, LOOKUP_CANDIDATES],
-  );
-  return result.rows;
+function lookupArguments(question: string | undefined, embedding: number[] | null, model: string, threshold: number) {
+  if (!Number.isFinite(threshold)) throw new RangeError("The similarity threshold must be a number.");
+  return [question === undefined ? null : normalizeQuestion(question), embedding && toPgVector(embedding), model, threshold, LOOKUP_CANDIDATES, HUMAN_PREFERENCE_MARGIN] as const;
 }
 
+const HIT_COLUMNS = "id, question, answer, source, citations, similarity";
+
 /**
- * The exact entry for the question first: a human one at or above the threshold is the
- * answer (nothing can beat it: humans win ties, and it is this very question). Otherwise
- * (none, or an AI entry a near-identical human one could outrank) the HNSW neighbours
- * are added and ranked together. Runs under a savepoint so a failure is a miss that
- * leaves the caller's transaction usable.
+ * Inside the caller's transaction (its claims already set): the savepoint, the lookup and
+ * the release go in one round trip. Several statements need the simple protocol, hence
+ * literals, each escaped by the driver.
  */
-async function lookup(scope: QuestionScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
-  const vector = toPgVector(embedding);
-  await scope.tx.query("savepoint semantic_cache");
+async function lookupIn(scope: QuestionScope, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
+  const values = lookupArguments(scope.question, embedding, scope.embeddingModel, threshold)
+    .map((v) => (v === null ? "null" : typeof v === "number" ? String(v) : pg.escapeLiteral(v)));
+  const sql = `savepoint semantic_cache;
+    select ${HIT_COLUMNS} from app.cache_lookup(null, ${values[0]}, ${values[1]}::vector, ${values.slice(2).join(", ")});
+    release savepoint semantic_cache`;
   try {
-    const exact = scope.question ? await exactEntry(scope, vector, scope.question) : undefined;
-    if (exact?.source === "human" && exact.similarity >= threshold) {
-      await scope.tx.query("release savepoint semantic_cache");
-      return exact;
-    }
-    const nearest = await nearestEntries(scope, vector);
-    await scope.tx.query("rollback to savepoint semantic_cache; release savepoint semantic_cache");
-    const candidates = exact ? [exact, ...nearest.filter((row) => row.id !== exact.id)] : nearest;
-    return pickBestHit(candidates, threshold);
+    const results = (await scope.tx.query(sql)) as unknown as Array<pg.QueryResult<CacheHit>>;
+    return results[1].rows[0] ?? null;
   } catch (error) {
-    await scope.tx.query("rollback to savepoint semantic_cache").catch(() => undefined);
+    await scope.tx.query("rollback to savepoint semantic_cache; release savepoint semantic_cache").catch(() => undefined);
     throw error;
   }
+}
+
+function lookup(scope: QuestionScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
+  return lookupIn(scope, embedding, threshold);
+}
+
+/** The entry stored for this very question, without an embedding (an index probe). */
+function lookupExact(scope: QuestionScope, threshold: number): Promise<CacheHit | null> {
+  return scope.question === undefined ? Promise.resolve(null) : lookupIn(scope, null, threshold);
+}
+
+/**
+ * Outside any transaction: one statement on a pooled connection, its own implicit
+ * transaction, the claims set by the function for that statement only.
+ */
+export async function lookupAs(request: CacheRequest, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
+  const claims = requestClaimsSchema.parse(request.claims);
+  if (claims.app_metadata.tenant_id !== request.tenantId) throw new RangeError("The claims are not the tenant's.");
+  const { rows } = await pool().query<CacheHit>(
+    `select ${HIT_COLUMNS} from app.cache_lookup($1::jsonb, $2, $3::vector, $4, $5, $6, $7)`,
+    [JSON.stringify(claims), ...lookupArguments(request.question, embedding, request.embeddingModel, threshold)],
+  );
+  return rows[0] ?? null;
 }
 
 interface EntryRow {
@@ -212,19 +194,9 @@ async function write(scope: CacheScope, entry: CacheEntryInput): Promise<void> {
 
 const entryIdSchema = z.string().uuid();
 
+/** Counted in memory and written in batches (hit-counter.ts): never on the answer's path. */
 async function recordHit(scope: CacheScope, id: string): Promise<void> {
-  // Security definer: visitors may count hits on human entries they cannot update. One
-  // round trip for the savepoint, the count and the release (several statements need
-  // the simple protocol, hence the literal: a validated uuid, nothing else).
-  const literal = entryIdSchema.parse(id);
-  try {
-    await scope.tx.query(
-      `savepoint semantic_cache; select app.record_cache_hit('${literal}'::uuid); release savepoint semantic_cache`,
-    );
-  } catch (error) {
-    await scope.tx.query("rollback to savepoint semantic_cache").catch(() => undefined);
-    throw error;
-  }
+  countCacheHit(scope.tenantId, entryIdSchema.parse(id));
 }
 
 async function invalidateSources(scope: CacheScope, sourceIds: string[]): Promise<number> {
@@ -240,4 +212,4 @@ async function invalidateSources(scope: CacheScope, sourceIds: string[]): Promis
 }
 
 /** The default adapter: public.cache_entries under RLS, HNSW cosine index. */
-export const pgvectorCache: SemanticCache = { name: "pgvector", lookup, write, recordHit, invalidateSources };
+export const pgvectorCache: SemanticCache = { name: "pgvector", lookup, lookupExact, write, recordHit, invalidateSources };

@@ -43,6 +43,11 @@ export interface CacheEntryInput {
 export interface SemanticCache {
   readonly name: "pgvector" | "upstash";
   lookup(scope: CacheScope, embedding: number[], threshold: number): Promise<CacheHit | null>;
+  /**
+   * The entry stored under this very question's normalised key, found without an
+   * embedding (adapters that key entries by question; the others leave it out).
+   */
+  lookupExact?(scope: CacheScope & { question: string }, threshold: number): Promise<CacheHit | null>;
   /** Upserts by normalised question; an AI write never overwrites a human entry. */
   write(scope: CacheScope, entry: CacheEntryInput): Promise<void>;
   recordHit(scope: CacheScope, id: string): Promise<void>;

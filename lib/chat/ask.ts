@@ -1,6 +1,7 @@
 import "server-only";
-import { checkCacheIn, type CacheCheck } from "@/lib/agent/nodes/cache-check";
+import { checkCacheIn, checkExactIn, type CacheCheck } from "@/lib/agent/nodes/cache-check";
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
+import { getEmbedder } from "@/lib/ai/embeddings";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -10,6 +11,7 @@ import { getConversation } from "./conversations";
 import { notifyConversation } from "./events";
 import { insertMessage } from "./messages";
 import { classifySmallTalk, SMALL_TALK_REPLIES } from "./small-talk";
+import { timed, type RequestTiming } from "./timing";
 import type { VisitorSession } from "./token";
 
 export const MAX_MESSAGE_LENGTH = 4_000;
@@ -86,11 +88,11 @@ async function readyNow(embedding: Promise<QuestionEmbedding>): Promise<Question
   return Promise.race([embedding, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
 }
 
-/** The cache check under a savepoint: whatever fails in it, the question still commits. */
-async function checkCacheAfterQuestion(tx: Tx, visitor: VisitorSession, question: string, embedding: QuestionEmbedding) {
+/** A cache check under a savepoint: whatever fails in it, the question still commits. */
+async function checkAfterQuestion(tx: Tx, check: () => Promise<CacheCheck>): Promise<CacheCheck | undefined> {
   await tx.query("savepoint cache_check");
   try {
-    const result = await checkCacheIn(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question }, embedding);
+    const result = await check();
     await tx.query("release savepoint cache_check");
     return result;
   } catch (error) {
@@ -102,22 +104,36 @@ async function checkCacheAfterQuestion(tx: Tx, visitor: VisitorSession, question
 
 /**
  * The chat's first step. The question is inserted first, and its transaction commits
- * durably, so it is never lost. When the question's embedding is available at once (the
- * local embedder), the cache is checked in that same transaction after it: a cache hit
- * then costs one transaction and one durable commit instead of two transactions, and a
- * hit's answer is committed together with its question. A remote embedding is never
- * awaited before the question is safe: the agent checks the cache once it arrives.
+ * durably, so it is never lost. In that same transaction, right after it:
+ *  1. the cache entry for this very question (same normalised key) is looked up without
+ *     any embedding: an exact repeat is answered, and its answer committed with its
+ *     question, before anything is embedded;
+ *  2. otherwise the question is embedded, and when the embedding is there at once (the
+ *     offline embedder) the semantic lookup runs in the same transaction too. A slower
+ *     embedding is never awaited before the question is safe: the agent looks up once it
+ *     arrives (prepared.embedding), in a transaction of its own.
  */
-export async function askQuestion(visitor: VisitorSession, question: string) {
-  const smallTalk = classifySmallTalk(question) !== null;
-  const embedding = smallTalk ? undefined : embedQuestion(question);
-  const ready = embedding && (await readyNow(embedding));
-  return withTenant(visitor.claims, async (tx) => {
-    const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
-    // Settled without the agent: a follow-up for the humans, or small talk.
-    const settled = handedOver ?? (smallTalk ? await replySmallTalk(tx, visitor, question) : undefined);
-    if (settled || !embedding) return { ...stored, settled, prepared: undefined };
-    const cacheCheck: CacheCheck | undefined = ready && (await checkCacheAfterQuestion(tx, visitor, question, ready));
-    return { ...stored, settled, prepared: cacheCheck ? { embedding, cacheCheck } : undefined };
-  });
+export async function askQuestion(visitor: VisitorSession, question: string, timing?: RequestTiming) {
+  let embedding: Promise<QuestionEmbedding> | undefined;
+  let embeddingWaitMs = 0;
+  const result = await timed(timing, "dbMs", () =>
+    withTenant(visitor.claims, async (tx) => {
+      const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+      // Settled without the agent: a follow-up for the humans, or small talk.
+      const settled = handedOver ?? (await replySmallTalk(tx, visitor, question));
+      if (settled) return { ...stored, settled, prepared: undefined };
+      const asked = { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question };
+      const exact = await checkAfterQuestion(tx, () => checkExactIn(tx, asked, getEmbedder().modelId));
+      if (exact?.hit) return { ...stored, settled: undefined, prepared: { cacheCheck: exact } };
+      const embedStarted = performance.now();
+      embedding = timed(timing, "embedMs", () => embedQuestion(question));
+      const ready = await readyNow(embedding);
+      embeddingWaitMs = performance.now() - embedStarted;
+      const cacheCheck = ready && (await checkAfterQuestion(tx, () => checkCacheIn(tx, asked, ready)));
+      return { ...stored, settled: undefined, prepared: { embedding, cacheCheck: cacheCheck || undefined } };
+    }),
+  );
+  // Time spent embedding inside the transaction is not database time.
+  if (timing) timing.dbMs -= embeddingWaitMs;
+  return result;
 }

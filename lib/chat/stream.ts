@@ -5,6 +5,7 @@ import type { AgentGraph } from "@/lib/agent/graph";
 import { askAgent, type AgentQuestion } from "@/lib/agent/run";
 import { withTenant } from "@/lib/db/tenant";
 import { openTicket } from "@/lib/tickets/escalation";
+import { serverTimingHeader, timingMetadata, type RequestTiming } from "./timing";
 import type { ChatUIMessage } from "./ui-message";
 
 type Writer = UIMessageStreamWriter<ChatUIMessage>;
@@ -16,7 +17,8 @@ function writeText(writer: Writer, id: string, text: string): void {
 }
 
 /** Translates one graph event into UI message stream parts. Returns true when the question is settled. */
-function writeEvent(writer: Writer, event: AgentEvent): boolean {
+function writeEvent(writer: Writer, event: AgentEvent, timing?: RequestTiming): boolean {
+  const serverTiming = timing ? { serverTiming: timingMetadata(timing) } : {};
   if (event.type === "status") {
     writer.write({ type: "data-status", id: "status", data: { status: event.status } });
     return false;
@@ -46,6 +48,7 @@ function writeEvent(writer: Writer, event: AgentEvent): boolean {
         confidence: event.confidence,
         messageId: event.messageId,
         modelCalls: event.modelCalls,
+        ...serverTiming,
       },
     });
     return true;
@@ -58,7 +61,7 @@ function writeEvent(writer: Writer, event: AgentEvent): boolean {
   writeText(writer, event.messageId, event.text);
   writer.write({
     type: "message-metadata",
-    messageMetadata: { fromCache: false, offline: false, confidence: null, messageId: event.messageId, ticketNumber: event.ticketNumber },
+    messageMetadata: { fromCache: false, offline: false, confidence: null, messageId: event.messageId, ticketNumber: event.ticketNumber, ...serverTiming },
   });
   return true;
 }
@@ -130,17 +133,19 @@ export function chatStreamResponse(input: AgentQuestion & { settled?: AgentEvent
       let settled = false;
       try {
         const events = input.settled ? [input.settled] : askAgent(input, graph);
-        for await (const event of events) settled = writeEvent(writer, event) || settled;
+        for await (const event of events) settled = writeEvent(writer, event, input.timing) || settled;
       } catch (error) {
         console.error("[chat] the agent failed; escalating to a human:", error);
       }
-      if (!settled) writeEvent(writer, await escalateAfterFailure(input));
+      if (!settled) writeEvent(writer, await escalateAfterFailure(input), input.timing);
       writer.write({ type: "finish" });
     },
     onError: () => "Something went wrong on our side. Your question is saved; please try again.",
   });
   // no-transform: `next start` would otherwise gzip the event stream, flushing a deflate
   // block per part (a third of the server's CPU on a cache hit) for a few hundred bytes.
-  const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform" } });
+  // What is known before the stream starts (an exact hit: all of it) goes in a header too.
+  const timingHeader: Record<string, string> = input.timing ? { "server-timing": serverTimingHeader(input.timing) } : {};
+  const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform", ...timingHeader } });
   return new Response(response.body && coalesceChunks(response.body), { status: response.status, headers: response.headers });
 }

@@ -13,6 +13,8 @@ export interface ChatMessageMetadata {
   messageId?: string;
   ticketNumber?: number;
   modelCalls?: number;
+  /** Where the server's time went, with CHAT_SERVER_TIMING=1 (lib/chat/timing.ts). */
+  serverTiming?: { embedMs: number; dbMs: number };
 }
 
 /** The assistant message streamed by POST /chat/stream (AI SDK UI message stream). */

@@ -3,7 +3,12 @@ import { jobHandlers } from "@/lib/jobs/registry";
 import { claimJobById, extendLease, markJobAttemptFailed, markJobSucceeded } from "@/lib/jobs/store";
 import { isPermanentJobError, type Job } from "@/lib/jobs/types";
 
-export const DEFAULT_LEASE_MS = 5 * 60_000;
+/**
+ * How long a claimed job stays with its runner without a heartbeat (renewed every third
+ * of it). Short, so a job whose process died resumes within a minute of a restart;
+ * long-running work (file reading) is in a child process and never blocks the heartbeat.
+ */
+export const DEFAULT_LEASE_MS = 60_000;
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 30 * 60_000;
 

@@ -1,8 +1,8 @@
 import "server-only";
-import { ingestSourceJob, INGEST_SOURCE_JOB } from "@/lib/rag/ingest-job";
+import { failAbandonedIngestion, ingestSourceJob, INGEST_SOURCE_JOB } from "@/lib/rag/ingest-job";
 import { reembedTenantJob, REEMBED_TENANT_JOB } from "@/lib/rag/reembed";
 import { pruneFinishedJobs } from "@/lib/jobs/store";
-import type { JobHandler, Sweep } from "@/lib/jobs/types";
+import type { Job, JobHandler, Sweep } from "@/lib/jobs/types";
 import { dispatchDueEmails } from "@/lib/email/dispatch";
 
 /**
@@ -13,6 +13,14 @@ import { dispatchDueEmails } from "@/lib/email/dispatch";
 export const jobHandlers: Record<string, JobHandler> = {
   [INGEST_SOURCE_JOB]: ingestSourceJob,
   [REEMBED_TENANT_JOB]: reembedTenantJob,
+};
+
+/**
+ * What to do when every attempt of a job died with its process (no handler got to record
+ * a failure): mark the work itself failed, so nothing shows as in progress for ever.
+ */
+export const abandonedJobHandlers: Record<string, (job: Job) => Promise<void>> = {
+  [INGEST_SOURCE_JOB]: failAbandonedIngestion,
 };
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import { DEFAULT_LEASE_MS, runClaimedJob, type JobOutcome } from "@/lib/jobs/execute";
-import { sweeps as registeredSweeps } from "@/lib/jobs/registry";
-import { claimDueJobs } from "@/lib/jobs/store";
+import { abandonedJobHandlers, sweeps as registeredSweeps } from "@/lib/jobs/registry";
+import { claimDueJobs, claimJobById, failAbandonedJobs } from "@/lib/jobs/store";
 import type { Sweep } from "@/lib/jobs/types";
 
 export interface JobRunnerOptions {
@@ -49,6 +49,7 @@ export function startJobRunner(options: JobRunnerOptions = {}): JobRunner {
           await Promise.race(inFlight);
           continue;
         }
+        await settleAbandonedJobs();
         const jobs = await claimDueJobs({ limit: concurrency - inFlight.size, leaseMs });
         for (const job of jobs) {
           const run = runClaimedJob(job, { leaseMs })
@@ -89,10 +90,38 @@ export interface RunSummary {
 export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJobs?: number } = {}): Promise<RunSummary> {
   const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
   const maxJobs = options.maxJobs ?? 10_000;
+  await settleAbandonedJobs();
   while (summary.outcomes.length < maxJobs) {
     const [job] = await claimDueJobs({ limit: 1, leaseMs: DEFAULT_LEASE_MS, ignoreBackoff: options.ignoreBackoff });
     if (!job) break;
     const outcome = await runClaimedJob(job);
+    summary[outcome.status] += 1;
+    summary.outcomes.push(outcome);
+  }
+  return summary;
+}
+
+/** Records crashed final attempts as failed, and fails the work they were doing. */
+async function settleAbandonedJobs(): Promise<void> {
+  for (const job of await failAbandonedJobs()) {
+    await abandonedJobHandlers[job.name]?.(job).catch((error: unknown) =>
+      console.error(`[jobs] ${job.name} ${job.id}: could not record the abandoned work:`, error instanceof Error ? error.message : error),
+    );
+  }
+}
+
+/**
+ * Runs exactly the given jobs, once each, and nothing else that is queued: what a
+ * launcher may do while booting (its own seed jobs), so that a tenant's job that once
+ * took a process down can never stop the product from starting. Tenant jobs run after
+ * start-up, on the runner.
+ */
+export async function runOwnJobs(jobIds: string[]): Promise<RunSummary> {
+  const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
+  for (const id of jobIds) {
+    const claim = await claimJobById(id, DEFAULT_LEASE_MS);
+    if (claim.state !== "claimed") continue;
+    const outcome = await runClaimedJob(claim.job);
     summary[outcome.status] += 1;
     summary.outcomes.push(outcome);
   }

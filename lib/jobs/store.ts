@@ -12,18 +12,29 @@ import type { Job } from "@/lib/jobs/types";
 const MAX_ERROR_LENGTH = 2000;
 
 /**
+ * A crashed final attempt (its runner stopped and its lease expired) leaves nothing to
+ * retry: records those jobs as failed and returns them, so their work can be marked
+ * failed too (see abandonedJobHandlers).
+ */
+export async function failAbandonedJobs(): Promise<Job[]> {
+  return withWorker(async (tx) => {
+    const { rows } = await tx.query<JobRow>(
+      `update public.jobs
+       set status = 'failed', locked_until = null,
+           last_error = coalesce(last_error, 'The worker stopped during the last attempt.')
+       where status = 'running' and locked_until < now() and attempts >= max_attempts
+       returning *`,
+    );
+    return rows.map(toJob);
+  });
+}
+
+/**
  * Claims due jobs: queued ones whose time has come, and running ones whose lease expired
  * (their runner crashed or was stopped). Rows another runner is claiming are skipped.
  */
 export async function claimDueJobs(options: { limit: number; leaseMs: number; ignoreBackoff?: boolean }): Promise<Job[]> {
   return withWorker(async (tx) => {
-    // A crashed final attempt leaves nothing to retry: record it as failed.
-    await tx.query(
-      `update public.jobs
-       set status = 'failed', locked_until = null,
-           last_error = coalesce(last_error, 'The worker stopped during the last attempt.')
-       where status = 'running' and locked_until < now() and attempts >= max_attempts`,
-    );
     const { rows } = await tx.query<JobRow>(
       `with due as (
          select id from public.jobs

@@ -103,7 +103,7 @@ async function newVersion(tx: Tx, existing: SourceRow, input: NewContent, hash: 
   }
   const { rows } = await tx.query<SourceRow>(
     `update public.sources
-     set version = version + 1, status = 'queued', error = null, chunks_done = 0, chunks_total = 0,
+     set version = version + 1, status = 'queued', error = null, chunks_done = 0, chunks_total = 0, extract_attempts = 0,
          kind = $2, mime_type = $3, byte_size = $4, content_hash = coalesce($5, content_hash)
      where id = $1
      returning ${SOURCE_COLUMNS}`,

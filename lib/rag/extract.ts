@@ -1,4 +1,5 @@
-import { extractText as extractPdfPages, getDocumentProxy, getMeta } from "unpdf";
+import { getDocumentProxy, getMeta } from "unpdf";
+import { exceedsInflatedSize } from "./pdf-inflation";
 
 export type DocumentKind = "pdf" | "markdown" | "text" | "html";
 
@@ -6,7 +7,29 @@ export type Section = { text: string; headingPath: string[]; page: number | null
 
 export type ExtractedDocument = { title: string | null; sections: Section[] };
 
-export type ExtractionErrorCode = "empty_file" | "encrypted_pdf" | "corrupt_pdf" | "no_text" | "unsupported_type";
+export type ExtractionErrorCode =
+  | "empty_file"
+  | "encrypted_pdf"
+  | "corrupt_pdf"
+  | "no_text"
+  | "unsupported_type"
+  | "too_many_pages"
+  | "too_much_text"
+  | "too_many_chunks"
+  | "inflates_too_much"
+  | "extraction_timeout"
+  | "extraction_memory"
+  | "extraction_crashed"
+  | "extraction_interrupted";
+
+/** What one file may make the reader do; unset means unbounded (trusted input, tests). */
+export interface ExtractionLimits {
+  maxPages: number;
+  maxTextChars: number;
+  maxInflatedBytes: number;
+}
+
+const UNBOUNDED: ExtractionLimits = { maxPages: Infinity, maxTextChars: Infinity, maxInflatedBytes: Infinity };
 
 /** An upload that cannot become text; `message` is written for the staff member who uploaded it. */
 export class ExtractionError extends Error {
@@ -58,14 +81,27 @@ export function detectKind(fileName: string | null | undefined, mimeType: string
   );
 }
 
+export function fileLabel(fileName: string | undefined): string {
+  return fileName ? `"${fileName}"` : "The file";
+}
+
 export async function extractText(input: {
   kind: DocumentKind;
   data: Uint8Array;
   fileName?: string;
+  limits?: ExtractionLimits;
 }): Promise<ExtractedDocument> {
-  const label = input.fileName ? `"${input.fileName}"` : "The file";
+  const label = fileLabel(input.fileName);
+  const limits = input.limits ?? UNBOUNDED;
   if (input.data.length === 0) throw new ExtractionError("empty_file", `${label} is empty.`);
-  const doc = input.kind === "pdf" ? await extractPdf(input.data, label) : extractTextual(input.kind, decodeText(input.data));
+  let doc: ExtractedDocument;
+  if (input.kind === "pdf") {
+    doc = await extractPdf(input.data, label, limits);
+  } else {
+    const text = decodeText(input.data);
+    if (text.length > limits.maxTextChars) throw tooMuchText(label, limits);
+    doc = extractTextual(input.kind, text);
+  }
   const sections = doc.sections.filter((s) => s.text.trim() !== "");
   if (sections.length === 0) {
     throw new ExtractionError(
@@ -84,7 +120,23 @@ function extractTextual(kind: Exclude<DocumentKind, "pdf">, text: string): Extra
   return { title: null, sections: [{ text: tidy(text), headingPath: [], page: null }] };
 }
 
-async function extractPdf(data: Uint8Array, label: string): Promise<ExtractedDocument> {
+const count = (n: number) => n.toLocaleString("en-US");
+
+function tooMuchText(label: string, limits: ExtractionLimits): ExtractionError {
+  return new ExtractionError(
+    "too_much_text",
+    `${label} holds more than ${count(limits.maxTextChars)} characters of text, the limit per file. Split it into smaller files.`,
+  );
+}
+
+async function extractPdf(data: Uint8Array, label: string, limits: ExtractionLimits): Promise<ExtractedDocument> {
+  if (await exceedsInflatedSize(data, limits.maxInflatedBytes)) {
+    throw new ExtractionError(
+      "inflates_too_much",
+      `${label} decompresses to more than ${Math.round(limits.maxInflatedBytes / 1024 / 1024)} MB, the limit per file; ` +
+        "it is malformed or built to exhaust the reader. Export it again, or split it into smaller files.",
+    );
+  }
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
   try {
     // PDF.js transfers (detaches) the buffer it is given; the caller's bytes must survive.
@@ -98,19 +150,40 @@ async function extractPdf(data: Uint8Array, label: string): Promise<ExtractedDoc
     throw corruptPdfError(label, error);
   }
   try {
-    const [{ text }, { info }] = await Promise.all([extractPdfPages(pdf, { mergePages: false }), getMeta(pdf)]);
+    if (pdf.numPages > limits.maxPages) {
+      throw new ExtractionError(
+        "too_many_pages",
+        `${label} has ${count(pdf.numPages)} pages; the limit is ${count(limits.maxPages)} pages per file. Split it into smaller files.`,
+      );
+    }
+    const { info } = await getMeta(pdf);
     const title = typeof info.Title === "string" && info.Title.trim() ? info.Title.trim() : null;
-    const sections = text.map((pageText, i) => ({
+    const sections: Section[] = [];
+    let chars = 0;
+    // One page at a time (not all at once), so memory holds one page's parse, not the file's.
+    for (let page = 1; page <= pdf.numPages; page++) {
+      const pageText = await readPageText(pdf, page);
+      chars += pageText.length;
+      if (chars > limits.maxTextChars) throw tooMuchText(label, limits);
       // Rejoin words hyphenated across a line break by the PDF's layout.
-      text: tidy(pageText.replace(/(\p{L})-\n(\p{Ll})/gu, "$1$2")),
-      headingPath: [],
-      page: i + 1,
-    }));
+      sections.push({ text: tidy(pageText.replace(/(\p{L})-\n(\p{Ll})/gu, "$1$2")), headingPath: [], page });
+    }
     return { title, sections };
   } catch (error) {
+    if (error instanceof ExtractionError) throw error;
     throw corruptPdfError(label, error);
   } finally {
     await pdf.loadingTask.destroy();
+  }
+}
+
+async function readPageText(pdf: Awaited<ReturnType<typeof getDocumentProxy>>, pageNumber: number): Promise<string> {
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const content = await page.getTextContent();
+    return content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join("");
+  } finally {
+    page.cleanup();
   }
 }
 

@@ -11,6 +11,13 @@ beforeAll(async () => {
     if (req.url === "/page") return res.writeHead(200, { "content-type": "text/html" }).end("<h1>Hi</h1>");
     if (req.url === "/moved") return res.writeHead(301, { location: "/page" }).end();
     if (req.url === "/loop") return res.writeHead(302, { location: "/loop" }).end();
+    if (req.url === "/trickle") {
+      // Never idle long enough for the idle timeout, never done.
+      res.writeHead(200, { "content-type": "text/plain" });
+      const timer = setInterval(() => res.write("a"), 50);
+      res.on("close", () => clearInterval(timer));
+      return;
+    }
     if (req.url === "/huge") {
       res.writeHead(200, { "content-type": "text/plain" });
       const block = Buffer.alloc(1024 * 1024, 97);
@@ -47,6 +54,27 @@ describe("address checks", () => {
     }
   });
 
+  it("blocks IPv6 ranges that embed or translate to IPv4 addresses: IPv4-compatible, NAT64, 6to4, Teredo", () => {
+    for (const address of [
+      "::127.0.0.1", "::a00:1", "::8.8.8.8", // IPv4-compatible ::/96
+      "64:ff9b::7f00:1", "64:ff9b::10.0.0.1", "64:ff9b::8.8.8.8", "64:ff9b:1::a00:1", // NAT64
+      "2002:7f00:1::1", "2002:a00:1::", "2002:808:808::1", // 6to4
+      "2001:0:4136:e378:8000:63bf:3fff:fdd2", // Teredo
+      "2001:db8::1", "100::1",
+    ]) {
+      expect(isBlockedAddress(address), address).toBe(true);
+    }
+  });
+
+  it("reads IPv4-mapped addresses in any notation as the IPv4 address they are", () => {
+    for (const address of ["::ffff:127.0.0.1", "::ffff:7f00:1", "::FFFF:A9FE:A9FE", "0:0:0:0:0:ffff:192.168.0.1", "::ffff:0a00:0001"]) {
+      expect(isBlockedAddress(address), address).toBe(true);
+    }
+    expect(isBlockedAddress("::ffff:808:808")).toBe(false); // 8.8.8.8
+    expect(urlProblem("http://[::ffff:7f00:1]/admin")).toMatch(/private or local/);
+    expect(urlProblem("http://[64:ff9b::a9fe:a9fe]/latest/meta-data")).toMatch(/private or local/);
+  });
+
   it("explains what is wrong with a submitted URL", () => {
     expect(urlProblem("not a url")).toBe("This is not a valid URL.");
     expect(urlProblem("ftp://example.com/x")).toBe("Only http and https URLs can be added.");
@@ -76,6 +104,13 @@ describe("fetchUrl", () => {
     process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
     expect(await failure(`${base}/huge`)).toMatchObject({ permanent: true, message: expect.stringMatching(/larger than 10 MB/) });
     expect(await failure(`${base}/nothing`)).toMatchObject({ permanent: true, message: expect.stringMatching(/HTTP 404/) });
+  });
+
+  it("gives up on a server that trickles its answer, at the deadline for the whole fetch", async () => {
+    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    const error = await fetchUrl(`${base}/trickle`, { deadlineMs: 400 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UrlFetchError);
+    expect(error).toMatchObject({ permanent: false, message: expect.stringMatching(/took longer than 0\.4 seconds in total/) });
   });
 
   it("reports an unreachable server as worth retrying", async () => {

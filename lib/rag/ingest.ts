@@ -4,7 +4,7 @@ import { systemClaims } from "@/lib/auth/claims";
 import { invalidateCachedSources } from "@/lib/cache";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { PermanentJobError } from "@/lib/jobs/types";
-import { chunkSections, type Chunk } from "@/lib/rag/chunk";
+import type { Chunk } from "@/lib/rag/chunk";
 import {
   discardVersion,
   embeddingInput,
@@ -17,11 +17,17 @@ import {
   type EmbeddedChunk,
 } from "@/lib/rag/chunk-store";
 import { noteEmbeddingModel } from "@/lib/rag/embedding-model";
-import { detectKind, ExtractionError, extractText, type DocumentKind } from "@/lib/rag/extract";
+import { detectKind, ExtractionError, fileLabel, type DocumentKind } from "@/lib/rag/extract";
+import { extractInSandbox } from "@/lib/rag/extract-sandbox";
 import { fetchUrl, UrlFetchError } from "@/lib/rag/fetch-url";
 import { contentHash, SOURCE_COLUMNS, type SourceRow } from "@/lib/rag/sources";
 
 const EMBED_BATCH = 64;
+/**
+ * Extraction runs in a sandbox, so a file should never take the app down; if the app
+ * stops during extraction anyway (a crash or a restart), the file gets one more try.
+ */
+const MAX_EXTRACT_ATTEMPTS = 2;
 
 export interface IngestSourceInput {
   tenantId: string;
@@ -99,7 +105,9 @@ async function runIngestion(input: IngestSourceInput, { source, data, stored }: 
   } else {
     kind = source.kind;
   }
-  const doc = await extractText({ kind, data: data ?? new Uint8Array(), fileName: source.file_name ?? undefined });
+  const fileName = source.file_name ?? source.url ?? undefined;
+  await withTenant(claims, (tx) => recordExtractAttempt(tx, source, fileName));
+  const doc = await extractInSandbox({ kind, data: data ?? new Uint8Array(), fileName });
   const embedder = getEmbedder();
   await withTenant(claims, (tx) => noteEmbeddingModel(tx, input.tenantId, embedder.modelId));
   const target: ChunkTarget = {
@@ -110,11 +118,9 @@ async function runIngestion(input: IngestSourceInput, { source, data, stored }: 
     url: source.url,
     embeddingModel: embedder.modelId,
   };
-  // Counting is cheap next to embedding and gives the progress bar its total up front.
-  let total = 0;
-  for (const _ of chunkSections(doc.sections)) total++;
+  const total = doc.chunks.length;
   await withTenant(claims, (tx) =>
-    tx.query("update public.sources set chunks_total = $3, chunks_done = $4 where id = $1 and version = $2", [
+    tx.query("update public.sources set chunks_total = $3, chunks_done = $4, extract_attempts = 0 where id = $1 and version = $2", [
       source.id,
       source.version,
       total,
@@ -136,7 +142,7 @@ async function runIngestion(input: IngestSourceInput, { source, data, stored }: 
       await tx.query("update public.sources set chunks_done = $2 where id = $1", [target.sourceId, done]);
     });
   };
-  for (const chunk of chunkSections(doc.sections)) {
+  for (const chunk of doc.chunks) {
     // A retry re-embeds only what an earlier attempt did not store (and chunk 0, kept for last).
     if (chunk.index > 0 && chunk.index <= stored) continue;
     batch.push(chunk);
@@ -152,6 +158,24 @@ async function runIngestion(input: IngestSourceInput, { source, data, stored }: 
     return result;
   });
   return { status: "ready", chunks: total, replaced };
+}
+
+/**
+ * Counts this attempt before extraction starts, in its own committed transaction: an
+ * attempt that never reports back (the process died while reading) still counts.
+ */
+async function recordExtractAttempt(tx: Tx, source: SourceRow, fileName: string | undefined): Promise<void> {
+  const { rows } = await tx.query<{ extract_attempts: number }>(
+    "update public.sources set extract_attempts = extract_attempts + 1 where id = $1 and version = $2 returning extract_attempts",
+    [source.id, source.version],
+  );
+  if ((rows[0]?.extract_attempts ?? 0) > MAX_EXTRACT_ATTEMPTS) {
+    throw new ExtractionError(
+      "extraction_interrupted",
+      `Reading ${fileLabel(fileName)} was interrupted ${MAX_EXTRACT_ATTEMPTS} times (the server stopped while reading it), ` +
+        "so it will not be retried. Upload it again to try once more, or split it into smaller files.",
+    );
+  }
 }
 
 async function embedBatch(embedder: Embedder, title: string, chunks: Chunk[]): Promise<EmbeddedChunk[]> {

@@ -7,7 +7,7 @@ export interface DemoTenant {
   name: string;
   slug: string;
   branding: { color: string; name: string; greeting: string };
-  staff: Array<{ email: string; password: string; role: StaffRole; displayName: string }>;
+  staff: Array<{ email: string; role: StaffRole; displayName: string }>;
   /** Markdown files under lib/tenants/demo-kb/<slug>/ seeded as the knowledge base. */
 }
 
@@ -17,8 +17,8 @@ export const DEMO_TENANTS: DemoTenant[] = [
     slug: "acme",
     branding: { color: "#4f46e5", name: "Acme Cloud Support", greeting: "Hi! Ask me anything about Acme Cloud." },
     staff: [
-      { email: "owner@acme.test", password: "acme-owner-demo", role: "owner", displayName: "Ada Owner" },
-      { email: "agent@acme.test", password: "acme-agent-demo", role: "agent", displayName: "Alan Agent" },
+      { email: "owner@acme.test", role: "owner", displayName: "Ada Owner" },
+      { email: "agent@acme.test", role: "agent", displayName: "Alan Agent" },
     ],
   },
   {
@@ -26,29 +26,50 @@ export const DEMO_TENANTS: DemoTenant[] = [
     slug: "globex",
     branding: { color: "#0f766e", name: "Globex Bank Help", greeting: "Welcome to Globex Bank. How can we help?" },
     staff: [
-      { email: "owner@globex.test", password: "globex-owner-demo", role: "owner", displayName: "Grace Owner" },
-      { email: "agent@globex.test", password: "globex-agent-demo", role: "agent", displayName: "Gus Agent" },
+      { email: "owner@globex.test", role: "owner", displayName: "Grace Owner" },
+      { email: "agent@globex.test", role: "agent", displayName: "Gus Agent" },
     ],
   },
 ];
 
-/** Creates the demo tenants and staff once; returns the ids of tenants it created. */
-export async function seedDemoTenants(tx: Tx): Promise<Array<{ id: string; slug: string; widgetKey: string; created: boolean }>> {
-  const result = [];
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: StaffRole;
+}
+
+export interface SeededDemoTenant {
+  id: string;
+  slug: string;
+  widgetKey: string;
+  created: boolean;
+  /** Only for a tenant created now: the one moment its staff passwords are known. */
+  logins: DemoLogin[];
+}
+
+/**
+ * Creates the demo tenants and their staff once, each with a password from
+ * `newPassword` (random: a demo must never ship a login anyone on the internet knows).
+ */
+export async function seedDemoTenants(tx: Tx, newPassword: () => string): Promise<SeededDemoTenant[]> {
+  const result: SeededDemoTenant[] = [];
   for (const demo of DEMO_TENANTS) {
     const existing = await tx.query<{ id: string; widget_key: string }>(
       "select id, widget_key from public.tenants where slug = $1",
       [demo.slug],
     );
     if (existing.rows[0]) {
-      result.push({ id: existing.rows[0].id, slug: demo.slug, widgetKey: existing.rows[0].widget_key, created: false });
+      result.push({ id: existing.rows[0].id, slug: demo.slug, widgetKey: existing.rows[0].widget_key, created: false, logins: [] });
       continue;
     }
     const tenant = await createTenant(tx, { name: demo.name, slug: demo.slug, settings: { branding: demo.branding } });
+    const logins: DemoLogin[] = [];
     for (const member of demo.staff) {
-      await createStaffMember(tx, { tenantId: tenant.id, ...member });
+      const password = newPassword();
+      await createStaffMember(tx, { tenantId: tenant.id, ...member, password });
+      logins.push({ email: member.email, password, role: member.role });
     }
-    result.push({ id: tenant.id, slug: demo.slug, widgetKey: tenant.widgetKey, created: true });
+    result.push({ id: tenant.id, slug: demo.slug, widgetKey: tenant.widgetKey, created: true, logins });
   }
   return result;
 }

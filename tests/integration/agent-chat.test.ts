@@ -154,6 +154,14 @@ describe("the chat loop through the route handlers", () => {
     expect(answered).toContainEqual(expect.objectContaining({ type: "source-url", title: "Shipping times", url: "https://help.example.com/shipping" }));
     expect(metadataOf(answered)).toMatchObject({ fromCache: false, offline: false });
     expect(metadataOf(answered).confidence).toBeGreaterThanOrEqual(0.7);
+    // The answer records the model calls it really cost (grade, generate, assess).
+    const stored = await withService((tx) =>
+      tx.query<{ calls: number }>(
+        "select (metadata ->> 'modelCalls')::int as calls from public.messages where tenant_id = $1 and sender_type = 'ai' and content = $2",
+        [tenantA.id, "Orders ship within 2 business days [1]."],
+      ),
+    );
+    expect(stored.rows).toEqual([{ calls: modelCallCount(model) }]);
 
     const cached = await withService((tx) =>
       tx.query<{ source: string; citations: { title: string }[] }>(

@@ -4,10 +4,14 @@ import { getEmbedder } from "@/lib/ai/embeddings";
 import { systemClaims, type RequestClaims } from "@/lib/auth/claims";
 import {
   cacheSettingsFor,
+  normalizeQuestion,
   deleteCacheEntry,
+  flushCacheHits,
   invalidateCachedSources,
   listCacheEntries,
   lookupCache,
+  lookupCacheAs,
+  lookupExactCache,
   recordCacheHit,
   setSemanticCacheForTests,
   updateCacheAnswer,
@@ -142,6 +146,60 @@ describe("lookup", () => {
   });
 });
 
+describe("one-round-trip lookup (app.cache_lookup)", () => {
+  const request = (tenant: TestTenant, question: string, claims: RequestClaims = tenant.visitor()) => ({
+    claims,
+    tenantId: tenant.id,
+    embeddingModel: embedder.modelId,
+    question,
+  });
+
+  it("answers a paraphrase and an exact repeat outside any transaction, each tenant its own", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) =>
+      writeCache(scope, await entry("How do I reset my password?", { source: "human", answer: "A: use the link." })),
+    );
+    await inCache(b, systemClaims(b.id), async (scope) =>
+      writeCache(scope, await entry("How do I reset my password?", { source: "human", answer: "B: call us." })),
+    );
+    const paraphrase = "how can i reset my password";
+    const hitA = await lookupCacheAs(request(a, paraphrase), await embed(paraphrase), threshold);
+    expect(hitA).toMatchObject({ answer: "A: use the link.", source: "human" });
+    expect(hitA!.similarity).toBeGreaterThanOrEqual(threshold);
+    expect(hitA!.similarity).toBeLessThan(1);
+    // The exact question needs no embedding; B's visitor gets B's answer, never A's.
+    expect(await lookupCacheAs(request(b, "How do I reset my PASSWORD"), null, threshold)).toMatchObject({ answer: "B: call us.", similarity: 1 });
+    expect(await lookupCacheAs(request(a, "Is there a student discount?"), null, threshold)).toBeNull();
+    const unrelated = "What are your opening hours on weekends?";
+    expect(await lookupCacheAs(request(a, unrelated), await embed(unrelated), threshold)).toBeNull();
+  });
+
+  it("finds the exact question inside the caller's transaction without an embedding", async () => {
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry("Do you ship abroad?")));
+    const hit = await inCache(a, a.visitor(), (scope) => lookupExactCache({ ...scope, question: "do you ship abroad" }, threshold));
+    expect(hit).toMatchObject({ answer: "Answer to: Do you ship abroad?", source: "ai", similarity: 1 });
+    const none = await inCache(b, b.visitor(), (scope) => lookupExactCache({ ...scope, question: "Do you ship abroad?" }, threshold));
+    expect(none).toBeNull();
+  });
+
+  it("refuses claims other than the transaction's, and refuses request roles without claims", async () => {
+    const question = "Can I pay by invoice?";
+    await inCache(a, systemClaims(a.id), async (scope) => writeCache(scope, await entry(question)));
+    const forged = JSON.stringify(a.visitor());
+    const error = await withTenant(b.visitor(), (tx) =>
+      tx.query("select * from app.cache_lookup($1::jsonb, $2, null, $3, 0.5)", [forged, normalizeQuestion(question), embedder.modelId]),
+    ).catch((e: Error) => e);
+    expect(String(error)).toMatch(/not those of this transaction/);
+    const noClaims = await withTenant(b.visitor(), async (tx) => {
+      await tx.query("select set_config('request.jwt.claims', '', true)");
+      return tx.query("select * from app.cache_lookup($1::jsonb, $2, null, $3, 0.5)", [forged, normalizeQuestion(question), embedder.modelId]);
+    }).catch((e: Error) => e);
+    expect(String(noClaims)).toMatch(/must already carry its claims/);
+    // The visitor's own claims and the function's ones agree: the answer, and only theirs.
+    const own = await lookupCacheAs(request(b, question), null, threshold);
+    expect(own).toBeNull();
+  });
+});
+
 describe("human and AI answers", () => {
   it("prefers a human answer over a marginally more similar AI answer", async () => {
     const base = await embed("How do I export my data?");
@@ -204,6 +262,8 @@ describe("visitors", () => {
         await recordCacheHit(scope, hit!.id);
       }
     });
+    // Hits are counted in memory and written in batches, off the answer's path.
+    await flushCacheHits();
     expect(await rowsOf(a)).toMatchObject([
       { question: "Do you have an API?", source: "ai", hits: 1 },
       { question: "Is there a student discount?", source: "human", hits: 1 },

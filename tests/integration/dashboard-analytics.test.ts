@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getAnalytics, MODEL_CALLS_PER_ANSWER } from "@/lib/analytics/overview";
+import { getAnalytics } from "@/lib/analytics/overview";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant, type Tx } from "@/lib/db/tenant";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
@@ -40,8 +40,10 @@ beforeAll(async () => {
     const c2 = await conversation(tx, a.id);
     const c3 = await conversation(tx, a.id);
     for (const c of [c1, c1, c2, c2, c3]) await message(tx, a.id, c, "user");
-    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.9 });
-    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.8 });
+    // The AI answers record the model calls they cost (3 and 2); an older one without the
+    // field is an answer all the same, but not part of the cost per answer.
+    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.9, modelCalls: 3 });
+    await message(tx, a.id, c1, "ai", { fromCache: false, confidence: 0.8, modelCalls: 2 });
     await message(tx, a.id, c2, "ai", { fromCache: true, confidence: null });
     await message(tx, a.id, c2, "ai", { fromCache: true });
     const t1 = await ticket(tx, a.id, c3, "0 seconds", null);
@@ -72,7 +74,8 @@ describe("getAnalytics", () => {
       cacheAnswers: 2,
       escalations: 3,
       resolved: 2,
-      modelCallsSaved: 2 * MODEL_CALLS_PER_ANSWER,
+      modelCallsPerAnswer: 2.5,
+      modelCallsSavedEstimate: 5,
       medianResolutionSeconds: 3 * 3600,
     });
     expect(totals.shareAi).toBeCloseTo(2 / 7);
@@ -90,6 +93,13 @@ describe("getAnalytics", () => {
     const resolvedDays = days.filter((d) => d.resolved > 0);
     expect(resolvedDays.reduce((n, d) => n + d.resolved, 0)).toBe(2);
     expect(days.every((d, i) => i === 0 || d.day > days[i - 1].day)).toBe(true);
+  });
+
+  it("has no saved-calls estimate without an AI answer that recorded its cost", async () => {
+    const { totals } = await withTenant(b.owner, (tx) => getAnalytics(tx, { days: 30 }));
+    expect(totals.cacheAnswers).toBe(4);
+    expect(totals.modelCallsPerAnswer).toBeNull();
+    expect(totals.modelCallsSavedEstimate).toBeNull();
   });
 
   it("narrows to the range asked for", async () => {

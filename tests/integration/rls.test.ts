@@ -218,10 +218,12 @@ describe("catalog", () => {
   it("has only reviewed SECURITY DEFINER functions reachable by request roles", async () => {
     const reviewed = [
       "app.assign_ticket_number",
+      "app.cache_lookup",
       "app.create_local_credentials",
       "app.local_credentials",
       "app.record_cache_hit",
       "app.apply_message_rating",
+      "app.record_cache_hits",
       "app.tenant_by_widget_key",
       "public.custom_access_token_hook",
     ];

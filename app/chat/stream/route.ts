@@ -1,5 +1,6 @@
 import { askQuestion } from "@/lib/chat/ask";
 import { chatStreamResponse } from "@/lib/chat/stream";
+import { newRequestTiming } from "@/lib/chat/timing";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
@@ -19,7 +20,8 @@ export async function POST(request: Request) {
   try {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
-    const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, body.message);
+    const timing = newRequestTiming();
+    const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, body.message, timing);
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,
@@ -28,6 +30,7 @@ export async function POST(request: Request) {
       userEmail,
       prepared,
       settled,
+      timing,
     });
   } catch (error) {
     return errorResponse(error);

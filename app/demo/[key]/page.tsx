@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { publicOrigin } from "@/lib/public-origin";
+import { appOrigin } from "@/lib/app-origin";
 import { readDemoTenants } from "../demo-manifest";
 import { demoSiteFor } from "./site-content";
 
@@ -26,7 +26,7 @@ export default async function DemoSitePage({ params }: Params) {
   const [tenants, requestHeaders] = await Promise.all([readDemoTenants(), headers()]);
   const tenant = tenants?.find((t) => t.widgetKey === key);
   const site = demoSiteFor(tenant?.slug, tenant?.name);
-  const scriptSrc = `${publicOrigin(requestHeaders)}/widget.js`;
+  const scriptSrc = `${appOrigin(requestHeaders)}/widget.js`;
   const snippet = `<script src="${scriptSrc}" data-key="${key}" async></script>`;
 
   return (

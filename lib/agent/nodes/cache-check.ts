@@ -1,7 +1,7 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { RequestClaims } from "@/lib/auth/claims";
-import { lookupCache, recordCacheHit, type CacheHit } from "@/lib/cache";
+import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit } from "@/lib/cache";
 import type { QuestionScope } from "@/lib/cache/pgvector";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
@@ -22,16 +22,18 @@ export interface CacheQuestion {
   text: string;
 }
 
+type Find = (scope: QuestionScope & { question: string }, threshold: number) => Promise<CacheHit | null>;
+
 /**
  * Looks the question up in the tenant's cache within the caller's transaction; a hit is
- * counted and stored as the AI's message right there, so the run can end at once (no
- * retrieval, no model call). A cache outage is a miss.
+ * counted (in memory, written later) and stored as the AI's message right there, so the
+ * run can end at once (no retrieval, no model call). A cache outage is a miss.
  */
-export async function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding, model }: QuestionEmbedding): Promise<CacheCheck> {
+async function answerFromCache(tx: Tx, question: CacheQuestion, model: string, find: Find): Promise<CacheCheck> {
   const tenant = await getTenantSettings(tx);
   const settings = { confidence_threshold: tenant.confidenceThreshold, cache_ttl_days: tenant.cacheTtlDays };
-  const scope: QuestionScope = { tx, tenantId: question.tenantId, embeddingModel: model, question: question.text };
-  const entry = embedding ? await lookupCache(scope, embedding, tenant.effectiveSimilarityThreshold) : null;
+  const scope = { tx, tenantId: question.tenantId, embeddingModel: model, question: question.text };
+  const entry = await find(scope, tenant.effectiveSimilarityThreshold);
   if (!entry) return { settings, hit: null };
   await recordCacheHit(scope, entry.id);
   const message = await insertMessage(tx, {
@@ -44,6 +46,16 @@ export async function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding,
     metadata: { fromCache: true, citations: entry.citations },
   });
   return { settings, hit: { entry, messageId: message.id } };
+}
+
+/** The nearest cached answer to the question's embedding (none when embedding failed). */
+export function checkCacheIn(tx: Tx, question: CacheQuestion, { embedding, model }: QuestionEmbedding): Promise<CacheCheck> {
+  return answerFromCache(tx, question, model, async (scope, threshold) => (embedding ? lookupCache(scope, embedding, threshold) : null));
+}
+
+/** The cached answer to this very question (same normalised key), before anything is embedded. */
+export function checkExactIn(tx: Tx, question: CacheQuestion, model: string): Promise<CacheCheck> {
+  return answerFromCache(tx, question, model, lookupExactCache);
 }
 
 /** The cache check in a transaction of its own, under the visitor's claims (a cached answer can be asked again). */

@@ -37,7 +37,8 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       conversationId: state.conversation_id,
       senderType: "ai",
       content: answer,
-      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations },
+      // The model calls this answer really cost: the dashboard's saved-calls estimate is based on them.
+      metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, modelCalls: state.model_calls },
     });
     if (embedding && isReusable(state, answer)) {
       await writeCache(

@@ -46,7 +46,15 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         <Stat label="Answered from cache" value={formatPercent(totals.shareCache)} detail={plural(totals.cacheAnswers, "instant answer")} />
         <Stat label="Escalated to a human" value={formatPercent(totals.shareEscalated)} detail={plural(totals.escalations, "ticket")} />
         <Stat label="Cache hit rate" value={formatPercent(totals.cacheHitRate)} detail="cache answers per question" />
-        <Stat label="Model calls saved" value={totals.modelCallsSaved} detail="by answering from the cache" />
+        <Stat
+          label="Model calls saved (estimate)"
+          value={totals.modelCallsSavedEstimate ?? "–"}
+          detail={
+            totals.modelCallsPerAnswer === null
+              ? "no AI answer with a recorded cost yet"
+              : `cache answers × ${totals.modelCallsPerAnswer.toFixed(1)} model calls per AI answer (measured)`
+          }
+        />
         <Stat
           label="Rated helpful"
           value={formatPercent(totals.ratedHelpful + totals.ratedNotHelpful ? totals.ratedHelpful / (totals.ratedHelpful + totals.ratedNotHelpful) : null)}

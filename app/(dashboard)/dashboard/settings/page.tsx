@@ -6,7 +6,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
-import { publicOrigin } from "@/lib/public-origin";
+import { appOrigin } from "@/lib/app-origin";
 import { identitySecretFor } from "@/lib/chat/identity";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { listStaff } from "@/lib/tenants/staff";
@@ -23,7 +23,7 @@ export default async function SettingsPage() {
     members: await listStaff(tx),
   }));
   const editable = canManage(staff);
-  const snippet = `<script src="${publicOrigin(await headers())}/widget.js" data-key="${settings.widgetKey}" async></script>`;
+  const snippet = `<script src="${appOrigin(await headers())}/widget.js" data-key="${settings.widgetKey}" async></script>`;
 
   return (
     <>

@@ -1,0 +1,123 @@
+import type { BenchResults } from "./report";
+
+/**
+ * The README's benchmark figures, regenerated from a `npm run bench` run (`--readme`):
+ * the block between the markers is replaced, so the figures always state the run, the
+ * machine, the database and the embedder they came from.
+ */
+export const README_START = "<!-- bench:start (npm run bench -- --readme rewrites this block) -->";
+export const README_END = "<!-- bench:end -->";
+
+type Json = Record<string, unknown>;
+
+const get = (value: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((v, key) => (v && typeof v === "object" ? (v as Json)[key] : undefined), value);
+
+function num(value: unknown, digits = 1): string {
+  return typeof value === "number" ? String(Math.round(value * 10 ** digits) / 10 ** digits) : "–";
+}
+
+function pct(value: unknown): string {
+  return typeof value === "number" ? `${Math.round(value * 1000) / 10} %` : "–";
+}
+
+function row(cells: string[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+function lookupRows(r: Json): string[] {
+  const sizes = Object.keys(r).filter((k) => k.startsWith("entries_"));
+  return sizes.flatMap((size) => {
+    const entries = size.slice("entries_".length);
+    return (["exact", "paraphrase", "miss"] as const).map((kind) => {
+      const k = get(r, `${size}.${kind}`) as Json | undefined;
+      return row([
+        `${entries} entries, ${kind}`,
+        `${num(get(k, "product.latency_ms.p50"), 2)} / ${num(get(k, "product.latency_ms.p99"), 2)}`,
+        `${num(get(k, "product_in_transaction.latency_ms.p50"), 2)} / ${num(get(k, "product_in_transaction.latency_ms.p99"), 2)}`,
+        `${num(get(k, "plain.latency_ms.p50"), 2)} / ${num(get(k, "plain.latency_ms.p99"), 2)}`,
+        `${get(k, "product.right") ?? "–"}/${get(k, "product.of") ?? "–"}`,
+      ]);
+    });
+  });
+}
+
+function chatRows(r: Json): string[] {
+  return (["exact", "paraphrase", "paraphrase_large_tenant", "miss", "mixed"] as const).map((phase) => {
+    const p = get(r, phase) as Json | undefined;
+    const split = get(p, "time_split_p50_ms") as Json | undefined;
+    return row([
+      phase.replaceAll("_", " "),
+      num(get(p, "per_s")),
+      `${num(get(p, "first_text_ms.p50"))} / ${num(get(p, "first_text_ms.p99"))}`,
+      `${get(p, "right") ?? "–"} right, ${get(p, "wrong") ?? "–"} wrong, ${get(p, "missed") ?? "–"} missed, ${get(p, "false_hits") ?? "–"} false hits`,
+      `${num(get(split, "embed"))} / ${num(get(split, "db"))} / ${num(get(split, "framework_and_network"))}`,
+    ]);
+  });
+}
+
+export function readmeFigures(results: BenchResults): string {
+  const by = (name: string) => results.runs.find((r) => r.name === name && r.result)?.result as Json | undefined;
+  const m = results.machine;
+  const lines = [
+    README_START,
+    `Measured by \`npm run bench\` (short settings unless \`--full\`) on ${results.finishedAt.slice(0, 10)}: ${m.cpus} CPUs (${m.cpu ?? "?"}), ${m.memoryGb} GB, load average ${m.loadAverage1m ?? "?"} at the end (the machine was shared: figures are conservative), Node ${m.node}, database ${m.database === "postgres" ? "PostgreSQL with pgvector" : "embedded PGlite"}. The load generator, the server and the database share the machine.`,
+    "",
+  ];
+  const lookup = by("cache-lookup");
+  if (lookup) {
+    lines.push(
+      `**Cache lookup alone** (\`npm run bench:cache-lookup\`; embedder ${lookup.embedder}, ${lookup.tenants} tenants × ${lookup.entries_per_tenant} + 1 × ${lookup.large_tenant_entries} entries in one table; ms p50 / p99, one client; ${num(get(lookup, `entries_${lookup.entries_per_tenant}.product_lookups_per_s`), 0)} lookups/s with ${lookup.clients_for_throughput} clients):`,
+      "",
+      row(["queries", "product (one round trip)", "product in a transaction", "plain pgvector statement", "right answers"]),
+      row(["---", "---", "---", "---", "---"]),
+      ...lookupRows(lookup),
+      "",
+    );
+  }
+  const chat = by("chat-cache-hit");
+  if (chat) {
+    lines.push(
+      `**Chat over HTTP** (\`npm run bench:chat\`; production build; embedder ${chat.embedder}, ${chat.tenants} tenants × ${chat.entries_per_tenant} + 1 × ${chat.large_tenant_entries} entries; ${chat.clients} clients; the embedder alone embeds ${num(get(chat, "embedder_alone.per_s"))} questions/s, paraphrases reach ${pct(get(chat, "paraphrase.share_of_embedder_alone"))} of it):`,
+      "",
+      row(["traffic", "requests/s", "first text ms p50 / p99", "checked", "server embed / db / rest ms (p50)"]),
+      row(["---", "---", "---", "---", "---"]),
+      ...chatRows(chat),
+      "",
+    );
+  }
+  const miss = by("chat-miss-overhead");
+  if (miss) {
+    lines.push(
+      `**Cache misses over HTTP** (\`npm run bench:chat-miss\`; instant loopback mock model, ${miss.clients} clients): answered ${num(get(miss, "answered.per_s"))} req/s, first text p50 ${num(get(miss, "answered.first_text_ms.p50"))} ms / p99 ${num(get(miss, "answered.first_text_ms.p99"))} ms; escalated (low score → ticket, hand-over message) ${num(get(miss, "escalated.per_s"))} req/s, p50 ${num(get(miss, "escalated.first_text_ms.p50"))} ms / p99 ${num(get(miss, "escalated.first_text_ms.p99"))} ms.`,
+      "",
+    );
+  }
+  const curves = by("cache-curves");
+  if (curves) {
+    const overall = (curves.overall ?? {}) as Record<string, Json>;
+    lines.push(
+      `**Cache quality, replayed** (\`npm run bench:cache-curves\`, eval:cache's replay protocol; ${curves.queries} banking77 queries in seeded random order into empty caches, misses answered and written; embedder ${curves.embedder}): ` +
+        Object.entries(overall).map(([t, o]) => `at ${t}: ${pct(o.hit_rate)} hits, ${pct(o.wrong_hits_per_query)} wrong hits per query`).join("; ") +
+        ". Thresholds are compared on data they were not tuned on only when the data set differs from the calibration one (see eval/README.md).",
+      "",
+    );
+  }
+  const wixqa = by("wixqa-recall");
+  if (wixqa) {
+    lines.push(
+      `**Retrieval** (\`npm run bench:wixqa-recall\`; embedder ${wixqa.embedder}): recall@5 ${num(wixqa.recall_at_5_with_distractors, 3)} on WixQA dev with ${wixqa.distractor_articles} distractor articles (${num(wixqa.recall_at_5_cited_articles_only, 3)} when the knowledge base holds only the ${wixqa.cited_articles} cited articles).`,
+      "",
+    );
+  }
+  lines.push(README_END);
+  return lines.join("\n");
+}
+
+/** The README with its figures block replaced (or appended to the benchmarks section). */
+export function withReadmeFigures(readme: string, block: string): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start >= 0 && end > start) return readme.slice(0, start) + block + readme.slice(end + README_END.length);
+  return `${readme.trimEnd()}\n\n${block}\n`;
+}
