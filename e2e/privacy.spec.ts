@@ -35,7 +35,7 @@ test("Jane's personal answer never reaches Carol; only the reviewed generic entr
   await staff.getByLabel("Reusable answer", { exact: true }).fill(personal);
   await expect(staff.getByTestId("reusable-personal-data")).toContainText('name "Jane"');
   await staff.getByRole("button", { name: "Approve & send" }).click();
-  await expect(staff.getByRole("alert").filter({ hasText: "personal data" })).toContainText("INV-2291");
+  await expect(staff.getByRole("alert").filter({ hasText: "contains personal data" })).toContainText("INV-2291");
   await saveScreenshot(staff, "privacy-01-refused", { fullPage: true });
 
   // Reviewed, generic entry: sent.
