@@ -145,6 +145,8 @@ test.describe("Control Center", () => {
     await signIn(page, staffOf(acme(), "owner"));
     await openTicket(page, number);
 
+    // The owner starts writing (the page stops refreshing itself while a reply is unsent).
+    await page.getByLabel("Your answer", { exact: true }).fill("Of course the mascot will come!");
     const colleague = await staffPage(browser, acme(), "agent");
     await openTicket(colleague.page, number);
     await colleague.page.getByLabel("Your answer", { exact: true }).fill("The mascot is busy that day, sorry.");
@@ -152,7 +154,6 @@ test.describe("Control Center", () => {
     await expect(colleague.page.getByTestId("resolved-by")).toContainText("Alan Agent");
     await colleague.context.close();
 
-    await page.getByLabel("Your answer", { exact: true }).fill("Of course the mascot will come!");
     await page.getByRole("button", { name: "Approve & send" }).click();
     const alert = page.getByRole("alert").filter({ hasText: "Not sent" });
     await expect(alert).toContainText(`Ticket #${number} was already resolved by Alan Agent`);
@@ -228,6 +229,10 @@ test.describe("Control Center", () => {
     await signIn(page, staffOf(globex(), "owner"));
     await openTicket(page, number);
     await page.getByLabel("Your answer", { exact: true }).fill("We do not sponsor club trips.");
+    // Only the reviewed reusable entry reaches the cache, never the reply by itself.
+    await page.getByLabel("Save a reusable answer to the cache").check();
+    await expect(page.getByLabel("Reusable question", { exact: true })).toHaveValue(question);
+    await expect(page.getByLabel("Reusable answer", { exact: true })).toHaveValue("We do not sponsor club trips.");
     await page.getByRole("button", { name: "Approve & send" }).click();
     await expect(page.getByTestId("resolved-by")).toBeVisible();
 
@@ -235,6 +240,7 @@ test.describe("Control Center", () => {
     const entry = page.getByTestId("cache-entry").filter({ hasText: question });
     await expect(entry).toContainText("We do not sponsor club trips.");
     await expect(entry).toContainText("Human");
+    await expect(entry.getByTestId("cache-approved")).toContainText("approved by");
     await expect(entry).toContainText(/0 hits · added \d+ (s|min) ago · expires in \d+ d/);
     await saveScreenshot(page, "control-center-07-cache", { fullPage: true });
 

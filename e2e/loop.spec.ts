@@ -67,6 +67,10 @@ test("visitor → AI answer → escalation → staff approves → live answer, o
   const humanAnswer = `Our technicians only look after servers, not plants (${tag}). A local plant-sitting service can help.`;
   await editor.fill(humanAnswer);
   await expect(staffPage.getByLabel("Notify by email")).toBeChecked();
+  // Teaching the cache is a separate, reviewed act: the generic question and answer.
+  await staffPage.getByLabel("Save a reusable answer to the cache").check();
+  await staffPage.getByLabel("Reusable question", { exact: true }).fill(question);
+  await staffPage.getByLabel("Reusable answer", { exact: true }).fill(humanAnswer);
   await saveScreenshot(staffPage, "loop-03-staff-editing", { fullPage: true });
   await staffPage.getByRole("button", { name: "Approve & send" }).click();
   await expect(staffPage.getByRole("status").filter({ hasText: "Answer sent" })).toContainText(`by email at ${visitorEmail}`);
@@ -100,7 +104,11 @@ test("visitor → AI answer → escalation → staff approves → live answer, o
   await staffPage.goto("/dashboard/cache");
   const entry = staffPage.getByTestId("cache-entry").filter({ hasText: question });
   await expect(entry).toContainText("Human");
-  await expect(entry).toContainText("1 hit");
+  // Hit counts are written in batches a second after the hit (lib/cache/hit-counter.ts).
+  await expect(async () => {
+    await staffPage.reload();
+    await expect(entry).toContainText("1 hit", { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
 
   await Promise.all([visitorContext.close(), staffContext.close(), nextContext.close()]);
 });

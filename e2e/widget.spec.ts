@@ -29,9 +29,15 @@ async function escalate(widget: ChatWidget, question: string): Promise<number> {
   return widget.ticketNumber();
 }
 
-async function resolveAs(page: Page, slug: "acme" | "globex", ticketNumber: number, answer: string) {
+async function resolveAs(
+  page: Page,
+  slug: "acme" | "globex",
+  ticketNumber: number,
+  answer: string,
+  reusable?: { question: string; answer: string },
+) {
   const staff = await StaffApi.signIn(page.request, staffOf(demoTenant(slug), "agent"));
-  await staff.resolve(await staff.ticketIdByNumber(ticketNumber), answer);
+  await staff.resolve(await staff.ticketIdByNumber(ticketNumber), answer, { reusable });
 }
 
 async function freshVisitor(browser: Browser) {
@@ -115,7 +121,8 @@ test.describe("chat widget, embedded in a customer site", () => {
     expect(ticket).toBeGreaterThan(0);
     await expect(widget.waitingCard).toContainText("Waiting for an agent");
     await expect(widget.waitingCard).toContainText(`Ticket #${ticket}`);
-    await expect(widget.waitingCard).toContainText("You will receive an email");
+    // The hand-over asks for the address first (none is known yet): one form, under the card.
+    await expect(widget.waitingCard).toContainText("Leave your email address");
     await saveScreenshot(page, "widget-06-waiting-for-agent");
 
     const email = widget.waitingCard.getByLabel("Your email");
@@ -252,7 +259,7 @@ test.describe("chat widget, tenant isolation", () => {
     const marker = `ACME-ONLY-${unique()}`;
     const acmeWidget = await ChatWidget.embedded(page, acme().widgetKey);
     const ticket = await escalate(acmeWidget, question);
-    await resolveAs(page, "acme", ticket, `The handshake is ${marker}.`);
+    await resolveAs(page, "acme", ticket, `The handshake is ${marker}.`, { question, answer: `The handshake is ${marker}.` });
     await expect(acmeWidget.messages("human").last()).toContainText(marker, { timeout: 20_000 });
     const acmeVisitor = await readStoredVisitor(page, acme().widgetKey);
 

@@ -15,6 +15,17 @@ describe("ticket-answered e-mail", () => {
     expect(text).toContain("Can I move my workspace to the EU region?");
   });
 
+  it("links back to the conversation and mentions replying by e-mail only with a Reply-To", async () => {
+    const withLink = await renderEmail("ticket-answered", payload);
+    expect(withLink.html).toContain(`href="${payload.conversationUrl}"`);
+    expect(withLink).toMatchObject({ senderName: "Acme Cloud Support", replyTo: "help@acme.example" });
+    expect(withLink.text).toContain("Reply to this e-mail");
+    const bare = await renderEmail("ticket-answered", { ...payload, conversationUrl: undefined, replyTo: undefined });
+    expect(bare.html).not.toContain("Continue the conversation");
+    expect(bare.text).not.toContain("Reply to this e-mail");
+    await expect(renderEmail("ticket-answered", { ...payload, conversationUrl: "javascript:alert(1)" })).rejects.toThrow(/conversationUrl/);
+  });
+
   it("falls back to the default colour instead of putting arbitrary CSS in a style", async () => {
     const { html } = await renderEmail("ticket-answered", { ...payload, brandColor: "red;background:url(https://x)" });
     expect(html).not.toContain("url(https://x)");

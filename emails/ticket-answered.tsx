@@ -1,4 +1,4 @@
-import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
+import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import { Fragment, type CSSProperties } from "react";
 import { z } from "zod";
 
@@ -20,6 +20,10 @@ export const ticketAnsweredPayloadSchema = z.object({
   ticketNumber: z.number().int().positive(),
   question: z.string().trim().min(1).max(10_000),
   answer: z.string().trim().min(1).max(20_000),
+  /** Reopens the conversation in the tenant's chat page (the link carries the visitor's token). */
+  conversationUrl: z.url({ protocol: /^https?$/ }).max(8_000).optional(),
+  /** The tenant's support address: replies to the e-mail go there. */
+  replyTo: z.email().max(320).optional(),
 });
 
 export type TicketAnsweredPayload = z.infer<typeof ticketAnsweredPayloadSchema>;
@@ -63,10 +67,19 @@ export default function TicketAnsweredEmail(payload: TicketAnsweredPayload) {
             <Hr style={{ borderColor: color }} />
             <Text style={{ color: "#71717a", fontSize: 13, fontWeight: 700, marginBottom: 0 }}>Our answer</Text>
             <Paragraphs text={payload.answer} style={{ color: "#18181b", fontSize: 15, lineHeight: "24px" }} />
+            {payload.conversationUrl ? (
+              <Button
+                href={payload.conversationUrl}
+                style={{ backgroundColor: color, color: "#ffffff", borderRadius: 6, padding: "10px 16px", fontSize: 14, fontWeight: 700 }}
+              >
+                Continue the conversation
+              </Button>
+            ) : null}
           </Section>
           <Section style={{ padding: "0 24px 16px" }}>
             <Text style={{ color: "#a1a1aa", fontSize: 12 }}>
-              A member of the {payload.tenantName} team answered your question. Reply in the chat if you need more help.
+              A member of the {payload.tenantName} team answered your question.{" "}
+              {payload.replyTo ? "Reply to this e-mail or continue in the chat if you need more help." : "Continue in the chat if you need more help."}
             </Text>
           </Section>
         </Container>
@@ -81,4 +94,6 @@ TicketAnsweredEmail.PreviewProps = {
   ticketNumber: 42,
   question: "Can I move my workspace to the EU region?",
   answer: "Yes. Open Settings → Workspace → Region and choose EU (Frankfurt).\n\nThe move takes about an hour.",
+  conversationUrl: "http://localhost:3000/w/pk_demo#c=token",
+  replyTo: "help@acme.example",
 } satisfies TicketAnsweredPayload;

@@ -4,6 +4,13 @@
  * Plain ES5-level JavaScript (it runs on pages we do not control). Everything it draws
  * lives in a shadow root, so the host page's CSS and ours never touch; its only global
  * is window.SupportWidget ({ open, close, toggle }).
+ *
+ * The visitor's conversation token is kept here, in the host page's own (first-party)
+ * localStorage, and handed to the chat frame when it asks: browsers wipe or partition
+ * a third-party frame's storage, which would forget the visitor on every page. Only the
+ * app's origin receives it, and only tokens from the chat frame are stored.
+ * Identity verification: data-user-id and data-user-hash (hex HMAC-SHA256 of the user
+ * id with the tenant's identity secret, computed on the site's server) on the tag.
  */
 export const EMBED_SCRIPT = String.raw`(function () {
   "use strict";
@@ -16,6 +23,25 @@ export const EMBED_SCRIPT = String.raw`(function () {
   }
   var origin = new URL(script.src, location.href).origin;
   var base = origin + "/w/" + encodeURIComponent(key);
+  var STORE = "support-widget:" + key;
+  var userId = script.getAttribute("data-user-id");
+  var userHash = script.getAttribute("data-user-hash");
+  var identity = userId && userHash ? { userId: userId, userHash: userHash } : null;
+  function keptToken() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(STORE) || "{}");
+      return kept && typeof kept.token === "string" ? kept.token : null;
+    } catch (error) {
+      return null;
+    }
+  }
+  function keepToken(token) {
+    try {
+      localStorage.setItem(STORE, JSON.stringify({ token: token }));
+    } catch (error) {
+      // Storage refused (private mode): the visitor starts afresh on the next page.
+    }
+  }
   var CHAT_ICON = '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" focusable="false"><path fill="currentColor" d="M12 3C6.5 3 2 6.8 2 11.5c0 2.4 1.2 4.6 3.1 6.1L4.4 21a.6.6 0 0 0 .9.6l3.9-2.2c.9.2 1.8.3 2.8.3 5.5 0 10-3.8 10-8.5S17.5 3 12 3Z"/></svg>';
   var CLOSE_ICON = '<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false"><path fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" d="M6 6l12 12M18 6 6 18"/></svg>';
   var CSS = [
@@ -59,8 +85,10 @@ export const EMBED_SCRIPT = String.raw`(function () {
   var iframe = null;
   var name = "support";
 
-  function post(type) {
-    if (iframe && iframe.contentWindow) iframe.contentWindow.postMessage({ source: "support-widget", type: type }, origin);
+  function post(type, extra) {
+    var message = { source: "support-widget", type: type };
+    if (extra) for (var name in extra) message[name] = extra[name];
+    if (iframe && iframe.contentWindow) iframe.contentWindow.postMessage(message, origin);
   }
   function setLauncher(open) {
     launcher.setAttribute("aria-expanded", open ? "true" : "false");
@@ -71,7 +99,7 @@ export const EMBED_SCRIPT = String.raw`(function () {
   function open() {
     if (!iframe) {
       iframe = document.createElement("iframe");
-      iframe.src = base + "?embed=1";
+      iframe.src = base + "?embed=1&host=" + encodeURIComponent(location.origin);
       iframe.title = "Chat with " + name;
       iframe.addEventListener("load", function () { post("open"); });
       panel.appendChild(iframe);
@@ -103,6 +131,8 @@ export const EMBED_SCRIPT = String.raw`(function () {
     if (!data || data.source !== "support-widget") return;
     if (data.type === "close") close(true);
     if (data.type === "reply" && panel.hidden) dot.hidden = false;
+    if (data.type === "hello") post("session", { session: { token: keptToken(), identity: identity } });
+    if (data.type === "token" && typeof data.token === "string" && data.token.length < 4000) keepToken(data.token);
   });
 
   function show(branding) {

@@ -8,6 +8,7 @@ const REASONS: Record<string, string> = {
   model_busy: "Model busy",
   retrieval_error: "Search failed",
   unexpected_error: "Unexpected error",
+  visitor_request: "Asked for a person",
 };
 
 export function reasonLabel(reason: string | null): string | null {
@@ -21,7 +22,8 @@ export function ConfidenceBadge({ confidence }: { confidence: number | null }) {
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  if (status === "resolved") return <Badge tone="green">Resolved</Badge>;
+  if (status === "resolved") return <Badge tone="green">Closed</Badge>;
   if (status === "pending_human") return <Badge tone="amber">Waiting for a human</Badge>;
+  if (status === "open") return <Badge tone="indigo">With a human</Badge>;
   return <Badge tone="gray">{status}</Badge>;
 }

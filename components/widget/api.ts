@@ -60,14 +60,21 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   return (body ? JSON.parse(body) : {}) as T;
 }
 
-export function createSession(widgetKey: string, token?: string): Promise<SessionResponse> {
-  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify({ widgetKey, token }) });
+export function createSession(
+  widgetKey: string,
+  token?: string,
+  identity?: { userId: string; userHash: string },
+): Promise<SessionResponse> {
+  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify({ widgetKey, token, identity }) });
 }
+
+export type Rating = "helpful" | "not_helpful";
 
 export interface HistoryResponse {
   messages: StoredMessage[];
   email: string | null;
   tickets: Array<{ id: string; number: number; status: string }>;
+  ratings: Record<string, Rating>;
 }
 
 export async function fetchHistory(token: string): Promise<HistoryResponse> {
@@ -76,7 +83,16 @@ export async function fetchHistory(token: string): Promise<HistoryResponse> {
     headers: { authorization: `Bearer ${token}` },
     cache: "no-store",
   });
-  return { messages: body.messages ?? [], email: body.email ?? null, tickets: body.tickets ?? [] };
+  return { messages: body.messages ?? [], email: body.email ?? null, tickets: body.tickets ?? [], ratings: body.ratings ?? {} };
+}
+
+/** "Talk to a person": the conversation's ticket, and the hand-over message if one was just opened. */
+export function requestHandover(token: string): Promise<{ ticketId: string; ticketNumber: number; message: StoredMessage | null }> {
+  return request("/chat/handover", { method: "POST", body: JSON.stringify({ token }) });
+}
+
+export async function rateAnswer(token: string, messageId: string, rating: Rating): Promise<void> {
+  await request("/chat/rate", { method: "POST", body: JSON.stringify({ token, messageId, rating }) });
 }
 
 export async function saveEmail(token: string, email: string): Promise<void> {

@@ -17,7 +17,7 @@ interface Props {
 
 /** The end user's chat: standalone at /w/{key}, or inside the embed iframe. */
 export function ChatWidget({ widgetKey, branding, embedded }: Props) {
-  const { state, retry } = useWidgetSession(widgetKey);
+  const { state, retry } = useWidgetSession(widgetKey, embedded);
   const inputRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {

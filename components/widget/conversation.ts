@@ -13,6 +13,7 @@ export function readStatus(data: unknown): StatusData | null {
     status: status as ChatPhase,
     ticketNumber: Number.isFinite(ticketNumber) && ticketNumber > 0 ? ticketNumber : undefined,
     ticketId: typeof record.ticketId === "string" ? record.ticketId : undefined,
+    appended: record.appended === true,
   };
 }
 
@@ -44,11 +45,33 @@ export function statusPartsOf(message: WidgetMessage): StatusData[] {
 /** The ticket a message opened, whether it came live from the stream or from the history. */
 export function ticketOpenedBy(message: WidgetMessage): Ticket | null {
   if (senderOf(message) === "human" || message.role === "user") return null;
-  const waiting = statusPartsOf(message).find((s) => s.status === "waiting_for_agent" && s.ticketNumber);
+  const waiting = statusPartsOf(message).find((s) => s.status === "waiting_for_agent" && s.ticketNumber && !s.appended);
   if (waiting?.ticketNumber) return { ticketNumber: waiting.ticketNumber, ticketId: waiting.ticketId };
   const meta = message.metadata;
-  if (meta?.ticketNumber) return { ticketNumber: meta.ticketNumber, ticketId: meta.ticketId };
+  if (meta?.kind === "bridge" && meta.ticketNumber) return { ticketNumber: meta.ticketNumber, ticketId: meta.ticketId };
   return null;
+}
+
+/** A follow-up the widget sent while a ticket was open: it went to the team, not the assistant. */
+export function isAppended(message: WidgetMessage): boolean {
+  return statusPartsOf(message).some((s) => s.appended);
+}
+
+/**
+ * The visitor's question a human reply answers: the last question before the ticket's
+ * hand-over message, so the reply is shown under it even with several tickets.
+ */
+export function questionAnsweredBy(messages: WidgetMessage[], reply: WidgetMessage): string | null {
+  const ticketId = reply.metadata?.ticketId;
+  if (!ticketId || senderOf(reply) !== "human") return null;
+  const opened = messages.findIndex((m) => ticketOpenedBy(m)?.ticketId === ticketId);
+  const question = opened > 0 ? messages.slice(0, opened).findLast((m) => m.role === "user") : undefined;
+  return question ? textOf(question) : null;
+}
+
+/** The id the server knows a stored or streamed assistant message by (ratings use it). */
+export function storedIdOf(message: WidgetMessage): string {
+  return message.metadata?.messageId ?? message.id;
 }
 
 /**
@@ -61,7 +84,8 @@ export function pendingTickets(messages: WidgetMessage[], resolved: ReadonlySet<
   for (const message of messages) {
     const opened = ticketOpenedBy(message);
     if (opened && !(opened.ticketId && resolved.has(opened.ticketId))) pending.set(message.id, opened);
-    if (senderOf(message) !== "human") continue;
+    // A human reply, or the team closing the ticket, settles it.
+    if (senderOf(message) !== "human" && message.metadata?.kind !== "closed") continue;
     const answered = message.metadata?.ticketId;
     for (const [id, ticket] of pending) {
       if (!answered || !ticket.ticketId || ticket.ticketId === answered) pending.delete(id);
@@ -91,6 +115,7 @@ export function fromStored(stored: StoredMessage): WidgetMessage {
     ticketNumber: Number.isFinite(ticketNumber) && ticketNumber > 0 ? ticketNumber : undefined,
     citations: readCitations(meta.citations),
     unconfirmed: meta.unconfirmed === true,
+    kind: typeof meta.kind === "string" ? meta.kind : undefined,
   };
   return {
     id: stored.id,

@@ -1,4 +1,4 @@
-import { senderOf, textOf, textPartsOf, ticketOpenedBy } from "./conversation";
+import { isAppended, senderOf, textOf, textPartsOf, ticketOpenedBy } from "./conversation";
 import { BoltIcon, PersonIcon } from "./icons";
 import { citationsOf, SourceList } from "./source-list";
 import type { WidgetMessage } from "./types";
@@ -8,13 +8,15 @@ interface Props {
   brandColor: string;
   brandText: string;
   streaming: boolean;
+  /** For a human reply: the visitor's question it answers. */
+  inReplyTo?: string | null;
 }
 
 /**
  * One message. Text is rendered as React text nodes, so whatever a visitor or agent typed
  * (including markup) is shown literally, never interpreted as HTML.
  */
-export function MessageBubble({ message, brandColor, brandText, streaming }: Props) {
+export function MessageBubble({ message, brandColor, brandText, streaming, inReplyTo }: Props) {
   const sender = senderOf(message);
   const text = textOf(message);
 
@@ -41,6 +43,12 @@ export function MessageBubble({ message, brandColor, brandText, streaming }: Pro
             <PersonIcon className="h-3.5 w-3.5" />
             Answered by our support team
           </p>
+          {inReplyTo ? (
+            <p className="mb-1.5 line-clamp-2 border-l-2 border-emerald-300 pl-2 text-xs text-slate-600" data-testid="in-reply-to">
+              <span className="sr-only">In reply to: </span>
+              {inReplyTo}
+            </p>
+          ) : null}
           <div className="whitespace-pre-wrap break-words" data-message-text>
             {text}
           </div>
@@ -62,6 +70,13 @@ export function MessageBubble({ message, brandColor, brandText, streaming }: Pro
 
   const meta = message.metadata;
   if (!text && streaming) return null; // the status line speaks until the first words arrive
+  if (!text && isAppended(message)) {
+    return (
+      <p data-sender="delivered" className="-mt-2 text-right text-[11px] text-slate-500">
+        Sent to the team
+      </p>
+    );
+  }
   if (meta?.unconfirmed) return <UnconfirmedAnswer message={message} />;
   // No aria-busy while streaming: screen readers should hear the answer grow, not wait for its end.
   return (

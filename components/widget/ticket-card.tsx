@@ -11,10 +11,12 @@ interface Props {
   email: string | undefined;
   token: string;
   onEmailSaved: (email: string) => void;
+  /** The conversation's one e-mail form sits under its newest waiting ticket. */
+  showEmailForm: boolean;
 }
 
 /** The hand-over: the visitor is not left with a weak answer, and knows what happens next. */
-export function TicketCard({ ticket, tenantName, email, token, onEmailSaved }: Props) {
+export function TicketCard({ ticket, tenantName, email, token, onEmailSaved, showEmailForm }: Props) {
   const headingId = useId();
   return (
     <section
@@ -36,10 +38,10 @@ export function TicketCard({ ticket, tenantName, email, token, onEmailSaved }: P
             You will receive an email at <strong className="break-all">{email}</strong> when they reply.
           </>
         ) : (
-          "You will receive an email when they reply: tell us where to send it."
+          "Leave your email address if you would like their answer by email too."
         )}
       </p>
-      {email ? null : <EmailForm token={token} onSaved={onEmailSaved} />}
+      {email || !showEmailForm ? null : <EmailForm token={token} onSaved={onEmailSaved} />}
     </section>
   );
 }

@@ -9,6 +9,8 @@ export interface StatusData {
   status: ChatPhase;
   ticketNumber?: number;
   ticketId?: string;
+  /** A follow-up delivered to the humans of an open ticket (no assistant answer). */
+  appended?: boolean;
 }
 
 export interface Citation {
@@ -28,6 +30,10 @@ export interface WidgetMetadata {
   citations?: Citation[];
   /** An answer streamed before its check failed: a colleague will confirm it. */
   unconfirmed?: boolean;
+  /** The stored message's id (the stream's own message ids are client-side). */
+  messageId?: string;
+  /** small_talk, bridge, closed: what kind of assistant or system message this is. */
+  kind?: string;
 }
 
 export type WidgetMessage = UIMessage<WidgetMetadata, { status: StatusData }>;

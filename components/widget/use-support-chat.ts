@@ -3,7 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { fetchHistory, toWidgetError, WidgetError } from "./api";
+import { fetchHistory, toWidgetError, WidgetError, type Rating } from "./api";
 import { fromStored, mergeMessages, readStatus, textOf } from "./conversation";
 import { tellHost } from "./host-bridge";
 import type { StatusData, StoredMessage, WidgetMessage } from "./types";
@@ -14,7 +14,7 @@ const STALL_MS = 60_000;
 
 type HistoryState =
   | { state: "loading" }
-  | { state: "ready"; after: string | null; email: string | null; resolvedTickets: Set<string> }
+  | { state: "ready"; after: string | null; email: string | null; resolvedTickets: Set<string>; ratings: Record<string, Rating> }
   | { state: "failed"; error: WidgetError };
 
 function lastUserText(messages: WidgetMessage[]): string {
@@ -60,7 +60,7 @@ export function useSupportChat(session: { token: string; conversationId: string 
   useEffect(() => {
     let cancelled = false;
     fetchHistory(token)
-      .then(({ messages: stored, email, tickets }) => {
+      .then(({ messages: stored, email, tickets, ratings }) => {
         if (cancelled) return;
         for (const m of stored) if (m.senderType === "human") seenHuman.current.add(m.id);
         const restored = stored.map(fromStored);
@@ -71,6 +71,7 @@ export function useSupportChat(session: { token: string; conversationId: string 
           after: stored.at(-1)?.id ?? null,
           email,
           resolvedTickets: new Set(tickets.filter((t) => t.status === "resolved").map((t) => t.id)),
+          ratings,
         });
       })
       .catch((error: unknown) => {
@@ -93,9 +94,12 @@ export function useSupportChat(session: { token: string; conversationId: string 
     }
   }, [busy, setMessages]);
 
+  // Live: staff replies, and the notice that the team closed the conversation.
   const receiveLive = useCallback(
     (stored: StoredMessage[]) => {
-      const fresh = stored.filter((m) => m.senderType === "human" && !seenHuman.current.has(m.id));
+      const fresh = stored.filter(
+        (m) => (m.senderType === "human" || (m.senderType === "system" && m.metadata?.kind === "closed")) && !seenHuman.current.has(m.id),
+      );
       if (!fresh.length) return;
       for (const m of fresh) seenHuman.current.add(m.id);
       const human = fresh.map(fromStored);
@@ -143,6 +147,11 @@ export function useSupportChat(session: { token: string; conversationId: string 
     dismissError: () => {
       setTimedOut(false);
       chat.clearError();
+    },
+    /** Adds stored messages the widget made happen itself (a requested hand-over). */
+    addStored: (stored: StoredMessage[]) => {
+      for (const m of stored) seenHuman.current.add(m.id);
+      setMessages((current) => mergeMessages(current, stored.map(fromStored)));
     },
   };
 }

@@ -30,10 +30,15 @@ export class StaffApi {
     return ticket.id;
   }
 
-  async resolve(ticketId: string, answer: string, notifyEmail = false): Promise<void> {
+  /** Answers and closes; `reusable` also teaches the cache (the reply alone never does). */
+  async resolve(
+    ticketId: string,
+    answer: string,
+    options: { notifyEmail?: boolean; reusable?: { question: string; answer: string } } = {},
+  ): Promise<void> {
     const response = await this.request.post(`/admin/tickets/${ticketId}/resolve`, {
       headers: this.headers,
-      data: { answer, notify_email: notifyEmail },
+      data: { answer, notify_email: options.notifyEmail ?? false, reusable: options.reusable ?? null },
     });
     expect(response.status(), await response.text()).toBe(200);
   }

@@ -32,7 +32,9 @@ export type AgentEvent =
       ticketNumber: number;
       /** The text part of a draft the visitor already saw: the widget marks it unconfirmed. */
       streamedId?: string | null;
-    };
+    }
+  /** A message while a ticket is open: it went to the humans, not to the assistant. */
+  | { type: "handed_over"; ticketId: string; ticketNumber: number };
 
 /**
  * The caller's verified claims, passed per run in config.configurable and never written

@@ -17,7 +17,8 @@ export type EscalationReason =
   | "model_busy"
   | "retrieval_error"
   | "budget_exhausted"
-  | "unexpected_error";
+  | "unexpected_error"
+  | "visitor_request";
 
 /**
  * How an answer reaches the visitor: "stream" shows it as it is written once the
@@ -40,6 +41,10 @@ export interface HumanResolution {
   answer: string;
   notifyEmail: boolean;
   resolvedBy: string;
+  /** The reviewed, generic entry for the cache; the reply itself is never cached. */
+  reusable?: { question: string; answer: string } | null;
+  /** Close the ticket with this reply (absent in older checkpoints: they always closed). */
+  close?: boolean;
 }
 
 const latest = <T>(initial: T) => Annotation<T>({ reducer: (_previous, next) => next, default: () => initial });

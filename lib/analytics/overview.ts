@@ -55,6 +55,9 @@ export interface AnalyticsTotals {
   modelCallsSavedEstimate: number | null;
   medianResolutionSeconds: number | null;
   speed: AnswerSpeed;
+  /** Visitors' ratings of AI and cached answers. */
+  ratedHelpful: number;
+  ratedNotHelpful: number;
 }
 
 export interface Analytics {
@@ -81,7 +84,8 @@ msg as (
          count(*) filter (where sender_type = 'user')::int as questions,
          count(*) filter (where sender_type = 'ai' and ticket_id is null
                           and (metadata -> 'fromCache') is distinct from 'true'::jsonb
-                          and (metadata -> 'unconfirmed') is distinct from 'true'::jsonb)::int as ai,
+                           and (metadata -> 'unconfirmed') is distinct from 'true'::jsonb
+                           and (metadata ->> 'kind') is distinct from 'small_talk')::int as ai,
          count(*) filter (where sender_type = 'ai' and (metadata -> 'fromCache') = 'true'::jsonb)::int as cache,
          count(*) filter (where sender_type = 'ai' and ticket_id is null and jsonb_typeof(metadata -> 'modelCalls') = 'number'
                           and (metadata -> 'fromCache') is distinct from 'true'::jsonb)::int as costed,
@@ -166,6 +170,12 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
   const daily = await tx.query<DailyRow>(DAILY_SQL, [range]);
   const median = await tx.query<{ median: number | null }>(MEDIAN_SQL, [range]);
   const speed = (await tx.query<SpeedRow>(SPEED_SQL, [range])).rows[0];
+  const ratings = await tx.query<{ helpful: number; not_helpful: number }>(
+    `select count(*) filter (where rating = 'helpful')::int as helpful, count(*) filter (where rating = 'not_helpful')::int as not_helpful
+       from public.message_ratings
+      where updated_at >= date_trunc('day', now() at time zone 'utc') at time zone 'utc' - ($1::int - 1) * interval '1 day'`,
+    [range],
+  );
   const days: DayStats[] = daily.rows.map((r) => ({
     day: r.day,
     conversations: r.conversations,
@@ -207,6 +217,8 @@ export async function getAnalytics(tx: Tx, options: { days?: number } = {}): Pro
         p90TtftMs: numberOrNull(speed?.ttft_p90),
         medianTokensPerSecond: numberOrNull(speed?.tps),
       },
+      ratedHelpful: ratings.rows[0].helpful,
+      ratedNotHelpful: ratings.rows[0].not_helpful,
     },
   };
 }

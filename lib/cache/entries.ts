@@ -4,6 +4,7 @@ import { text } from "@/lib/text";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import type { CacheSource } from "@/lib/cache/port";
+import { assertNoPersonalData } from "@/lib/privacy/cache-guard";
 import type { Citation } from "@/lib/rag/types";
 
 /** One row of the Control Center's "Answer cache" page. */
@@ -20,6 +21,13 @@ export interface CacheEntrySummary {
   updatedAt: string;
   expiresAt: string;
   embeddingModel: string;
+  /** Who reviewed the answer and when (human entries); null for AI answers. */
+  approvedBy: string | null;
+  approvedAt: string | null;
+  /** Visitors' ratings since the last approval; bad ones hold the entry back for review. */
+  helpful: number;
+  notHelpful: number;
+  needsReview: boolean;
 }
 
 export interface CacheEntryPage {
@@ -48,10 +56,16 @@ interface EntryRow {
   updated_at: Date;
   expires_at: Date;
   embedding_model: string;
+  approver: string | null;
+  approved_at: Date | null;
+  helpful_count: number;
+  not_helpful_count: number;
+  needs_review: boolean;
 }
 
 const selectColumns = `id, question, answer, source, citations, confidence, hits, last_hit_at, created_at, updated_at,
-  expires_at, embedding_model`;
+  expires_at, embedding_model, approved_at, helpful_count, not_helpful_count, needs_review,
+  (select coalesce(u.display_name, u.email) from public.users u where u.id = approved_by) as approver`;
 
 function toSummary(row: EntryRow): CacheEntrySummary {
   return {
@@ -67,6 +81,11 @@ function toSummary(row: EntryRow): CacheEntrySummary {
     updatedAt: row.updated_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
     embeddingModel: row.embedding_model,
+    approvedBy: row.approver,
+    approvedAt: row.approved_at?.toISOString() ?? null,
+    helpful: row.helpful_count,
+    notHelpful: row.not_helpful_count,
+    needsReview: row.needs_review,
   };
 }
 
@@ -79,6 +98,7 @@ export function parseListOptions(options: { limit?: number; offset?: number }): 
 export function parseAnswer(answer: string): string {
   const parsed = cacheAnswerSchema.safeParse(answer);
   if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid answer.");
+  assertNoPersonalData({ answer: parsed.data });
   return parsed.data;
 }
 
@@ -101,16 +121,24 @@ export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offs
 
 /**
  * A staff member editing an answer approves it: the entry becomes a human answer, so it
- * wins over AI answers and is no longer dropped when a cited document changes.
+ * wins over AI answers and is no longer dropped when a cited document changes. RLS lets
+ * only those allowed to manage the cache change it; for others the row is not there.
  */
 export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
   const text = parseAnswer(answer);
   const { rows } = await tx.query<EntryRow>(
-    `update public.cache_entries set answer = $2, source = 'human' where id = $1 returning ${selectColumns}`,
+    `update public.cache_entries set answer = $2, source = 'human', approved_by = auth.uid(), approved_at = now(),
+            needs_review = false, helpful_count = 0, not_helpful_count = 0
+      where id = $1 returning ${selectColumns}`,
     [parseEntryId(id), text],
   );
   if (!rows[0]) throw new AppError("not_found", "Cache entry not found.");
   return toSummary(rows[0]);
+}
+
+export async function findPgCacheEntry(tx: Tx, id: string): Promise<CacheEntrySummary | null> {
+  const { rows } = await tx.query<EntryRow>(`select ${selectColumns} from public.cache_entries where id = $1`, [parseEntryId(id)]);
+  return rows[0] ? toSummary(rows[0]) : null;
 }
 
 export async function deletePgCacheEntry(tx: Tx, id: string): Promise<void> {

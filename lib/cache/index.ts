@@ -2,8 +2,11 @@ import "server-only";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { assertCanManageKnowledge } from "@/lib/auth/permissions";
+import { recordAudit } from "@/lib/db/audit";
 import {
   deletePgCacheEntry,
+  findPgCacheEntry,
   listPgCacheEntries,
   updatePgCacheAnswer,
   type CacheEntryPage,
@@ -20,7 +23,12 @@ import {
   type StaleCacheEntry,
 } from "@/lib/cache/reembed-entries";
 import { createUpstashCache, createUpstashIndex, type UpstashIndex } from "@/lib/cache/upstash";
-import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
+import {
+  deleteUpstashCacheEntry,
+  findUpstashCacheEntry,
+  listUpstashCacheEntries,
+  updateUpstashCacheAnswer,
+} from "@/lib/cache/upstash-entries";
 
 export type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
 export type { CacheEntryPage, CacheEntrySummary } from "@/lib/cache/entries";
@@ -152,14 +160,43 @@ export async function listCacheEntries(tx: Tx, options: { limit?: number; offset
   return listUpstashCacheEntries(getUpstashIndex(), await staffTenantOf(tx), options);
 }
 
+/** Editing approves the entry as the caller; audited with the text before and after. */
 export async function updateCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
-  if (!usesUpstash()) return updatePgCacheAnswer(tx, id, answer);
-  return updateUpstashCacheAnswer(getUpstashIndex(), await staffTenantOf(tx), id, answer);
+  await assertCanManageKnowledge(tx, "edit cached answers");
+  const before = await findCacheEntry(tx, id);
+  const updated = usesUpstash()
+    ? await updateUpstashCacheAnswer(getUpstashIndex(), await staffTenantOf(tx), id, answer, await actorOf(tx))
+    : await updatePgCacheAnswer(tx, id, answer);
+  await recordAudit(tx, {
+    action: "cache.updated",
+    targetType: "cache_entry",
+    targetId: updated.id,
+    details: { question: updated.question, before: before?.answer ?? null, after: updated.answer },
+  });
+  return updated;
 }
 
 export async function deleteCacheEntry(tx: Tx, id: string): Promise<void> {
-  if (!usesUpstash()) return deletePgCacheEntry(tx, id);
-  return deleteUpstashCacheEntry(getUpstashIndex(), await staffTenantOf(tx), id);
+  await assertCanManageKnowledge(tx, "delete cached answers");
+  const before = await findCacheEntry(tx, id);
+  if (usesUpstash()) await deleteUpstashCacheEntry(getUpstashIndex(), await staffTenantOf(tx), id);
+  else await deletePgCacheEntry(tx, id);
+  await recordAudit(tx, {
+    action: "cache.deleted",
+    targetType: "cache_entry",
+    targetId: id,
+    details: { question: before?.question ?? null, answer: before?.answer ?? null, source: before?.source ?? null },
+  });
+}
+
+async function findCacheEntry(tx: Tx, id: string): Promise<CacheEntrySummary | null> {
+  if (usesUpstash()) return findUpstashCacheEntry(getUpstashIndex(), await staffTenantOf(tx), id);
+  return findPgCacheEntry(tx, id);
+}
+
+async function actorOf(tx: Tx): Promise<string | null> {
+  const { rows } = await tx.query<{ id: string | null }>("select auth.uid() as id");
+  return rows[0]?.id ?? null;
 }
 
 /**

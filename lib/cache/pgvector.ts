@@ -113,6 +113,7 @@ interface EntryRow {
   sourceIds: string[];
   confidence: number | null;
   ticketId: string | null;
+  approvedBy: string | null;
   ttlDays: number;
 }
 
@@ -128,6 +129,7 @@ function toRow(scope: CacheScope, entry: CacheEntryInput): EntryRow {
     sourceIds: sourceIdsSchema.parse(entry.sourceIds),
     confidence: entry.confidence,
     ticketId: entry.ticketId ?? null,
+    approvedBy: entry.approvedBy ?? null,
     ttlDays: entry.ttlDays,
   };
 }
@@ -135,12 +137,12 @@ function toRow(scope: CacheScope, entry: CacheEntryInput): EntryRow {
 async function insertEntry(tx: Tx, row: EntryRow, source: CacheSource, onConflict: string): Promise<void> {
   await tx.query(
     `insert into public.cache_entries (tenant_id, question, question_key, embedding, embedding_model, answer, source,
-       citations, source_ids, confidence, ticket_id, expires_at)
+       citations, source_ids, confidence, ticket_id, expires_at, approved_by, approved_at)
      values ($1, $2, $3, $4::vector, $5, $6, $7, $8::jsonb, $9::uuid[], $10, $11,
-       now() + make_interval(secs => $12::float8 * 86400))
+       now() + make_interval(secs => $12::float8 * 86400), $13::uuid, case when $13::uuid is null then null else now() end)
      ${onConflict}`,
     [row.tenantId, row.question, row.key, row.embedding, row.model, row.answer, source, row.citations, row.sourceIds,
-      row.confidence, row.ticketId, row.ttlDays],
+      row.confidence, row.ticketId, row.ttlDays, row.approvedBy],
   );
 }
 
@@ -153,7 +155,8 @@ async function writeHuman(tx: Tx, row: EntryRow): Promise<void> {
     `on conflict (tenant_id, question_key) do update set
        question = excluded.question, embedding = excluded.embedding, embedding_model = excluded.embedding_model,
        answer = excluded.answer, source = 'human', citations = excluded.citations, source_ids = excluded.source_ids,
-       confidence = excluded.confidence, ticket_id = excluded.ticket_id, expires_at = excluded.expires_at`,
+       confidence = excluded.confidence, ticket_id = excluded.ticket_id, expires_at = excluded.expires_at,
+       approved_by = excluded.approved_by, approved_at = excluded.approved_at`,
   );
 }
 

@@ -29,6 +29,8 @@ export interface CacheEntryInput {
   sourceIds: string[];
   confidence: number | null;
   ticketId?: string | null;
+  /** The staff member who reviewed a human entry (recorded with the time of approval). */
+  approvedBy?: string | null;
   ttlDays: number;
 }
 

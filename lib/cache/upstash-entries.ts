@@ -20,6 +20,12 @@ function toSummary(id: string, m: UpstashEntryMetadata): CacheEntrySummary {
     updatedAt: iso(m.updated_at),
     expiresAt: iso(m.expires_at),
     embeddingModel: m.embedding_model,
+    approvedBy: m.approved_by ?? null,
+    approvedAt: m.approved_at ? iso(m.approved_at) : null,
+    // Ratings flag pgvector entries only (a database trigger); see README.
+    helpful: 0,
+    notHelpful: 0,
+    needsReview: false,
   };
 }
 
@@ -60,14 +66,24 @@ export async function updateUpstashCacheAnswer(
   tenantId: string,
   id: string,
   answer: string,
+  approvedBy: string | null,
 ): Promise<CacheEntrySummary> {
   const text = parseAnswer(answer);
   const current = await fetchOwned(index, tenantId, id);
-  const patch = { answer: text, source: "human" as const, updated_at: Date.now() };
+  const now = Date.now();
+  const patch = { answer: text, source: "human" as const, updated_at: now, approved_by: approvedBy, approved_at: now };
   await index
     .namespace(namespaceFor(tenantId))
     .update({ id, metadata: patch as UpstashEntryMetadata, metadataUpdateMode: "PATCH" });
   return toSummary(id, { ...current, ...patch });
+}
+
+export async function findUpstashCacheEntry(index: UpstashIndex, tenantId: string, id: string): Promise<CacheEntrySummary | null> {
+  try {
+    return toSummary(id, await fetchOwned(index, tenantId, id));
+  } catch {
+    return null;
+  }
 }
 
 export async function deleteUpstashCacheEntry(index: UpstashIndex, tenantId: string, id: string): Promise<void> {

@@ -25,6 +25,8 @@ export interface UpstashEntryMetadata {
   updated_at: number;
   hits: number;
   last_hit_at: number | null;
+  approved_by?: string | null;
+  approved_at?: number | null;
 }
 
 export interface UpstashCacheConfig {
@@ -123,6 +125,8 @@ export function createUpstashCache(index: UpstashIndex): SemanticCache {
       updated_at: now,
       hits: previous?.hits ?? 0,
       last_hit_at: previous?.last_hit_at ?? null,
+      approved_by: entry.approvedBy ?? null,
+      approved_at: entry.approvedBy ? now : null,
     };
     await space(scope).upsert({ id, vector: entry.embedding, metadata });
   }

@@ -6,23 +6,50 @@ import { withTenant, type Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { enforceLimits } from "@/lib/limits";
 import { questionRules } from "@/lib/limits/chat-rules";
+import type { AgentEvent } from "@/lib/agent/context";
+import { findOpenTicket } from "@/lib/tickets/escalation";
 import { getConversation } from "./conversations";
+import { notifyConversation } from "./events";
 import { insertMessage } from "./messages";
+import { classifySmallTalk, SMALL_TALK_REPLIES } from "./small-talk";
 import { timed, type RequestTiming } from "./timing";
 import type { VisitorSession } from "./token";
 
 export const MAX_MESSAGE_LENGTH = 4_000;
 
+/**
+ * Stores the visitor's message. While the conversation has an open ticket the message
+ * belongs to it (the humans answer, not the assistant) and staff are woken to see it.
+ */
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
   const conversation = await getConversation(tx, visitor.conversationId);
   if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
+  const open = await findOpenTicket(tx, visitor.conversationId);
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
     senderType: "user",
     content: question,
+    ticketId: open?.id ?? null,
   });
-  return { userMessageId: message.id, userEmail: conversation.userEmail };
+  if (open) await notifyConversation(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, messageId: message.id });
+  const handedOver: AgentEvent | undefined = open ? { type: "handed_over", ticketId: open.id, ticketNumber: open.number } : undefined;
+  return { userMessageId: message.id, userEmail: conversation.userEmail, handedOver };
+}
+
+/** "hi", "thanks", "asdf": a short reply, stored as the assistant's, instead of a search or a ticket. */
+async function replySmallTalk(tx: Tx, visitor: VisitorSession, question: string): Promise<AgentEvent | undefined> {
+  const kind = classifySmallTalk(question);
+  if (!kind) return undefined;
+  const text = SMALL_TALK_REPLIES[kind];
+  const message = await insertMessage(tx, {
+    tenantId: visitor.tenantId,
+    conversationId: visitor.conversationId,
+    senderType: "ai",
+    content: text,
+    metadata: { kind: "small_talk" },
+  });
+  return { type: "answer", messageId: message.id, text, citations: [], fromCache: false, offline: false, confidence: null, modelCalls: 0 };
 }
 
 /**
@@ -40,7 +67,10 @@ function enforceQuestionLimits(visitor: VisitorSession, ip: string): Promise<voi
  */
 export async function storeQuestion(visitor: VisitorSession, question: string, client: { ip: string } = { ip: "unknown" }) {
   await enforceQuestionLimits(visitor, client.ip);
-  return withTenant(visitor.claims, (tx) => insertQuestion(tx, visitor, question));
+  return withTenant(visitor.claims, async (tx) => {
+    const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+    return { ...stored, settled: handedOver };
+  });
 }
 
 /** The embedding if it is already there (the local embedder), never waiting for a remote one. */
@@ -84,16 +114,19 @@ export async function askQuestion(
   let embeddingWaitMs = 0;
   const result = await timed(timing, "dbMs", () =>
     withTenant(visitor.claims, async (tx) => {
-      const stored = await insertQuestion(tx, visitor, question);
+      const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+      // Settled without the agent: a follow-up for the humans, or small talk.
+      const settled = handedOver ?? (await replySmallTalk(tx, visitor, question));
+      if (settled) return { ...stored, settled, prepared: undefined };
       const asked = { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question };
       const exact = await checkAfterQuestion(tx, () => checkExactIn(tx, asked, getEmbedder().modelId));
-      if (exact?.hit) return { ...stored, prepared: { cacheCheck: exact } };
+      if (exact?.hit) return { ...stored, settled: undefined, prepared: { cacheCheck: exact } };
       const embedStarted = performance.now();
       embedding = timed(timing, "embedMs", () => embedQuestion(question));
       const ready = await readyNow(embedding);
       embeddingWaitMs = performance.now() - embedStarted;
       const cacheCheck = ready && (await checkAfterQuestion(tx, () => checkCacheIn(tx, asked, ready)));
-      return { ...stored, prepared: { embedding, cacheCheck: cacheCheck || undefined } };
+      return { ...stored, settled: undefined, prepared: { embedding, cacheCheck: cacheCheck || undefined } };
     }),
   );
   // Time spent embedding inside the transaction is not database time.

@@ -56,6 +56,10 @@ export async function insertMessage(
     senderType: SenderType;
     content: string;
     ticketId?: string | null;
+    /** The staff member who wrote a human message (never shown to visitors). */
+    authorId?: string | null;
+    /** The cache entry a cached answer came from (never shown to visitors). */
+    cacheEntryId?: string | null;
     metadata?: Record<string, unknown>;
     /** How fast a generated answer came (analytics and eval read it). */
     timing?: { ttftMs: number; tokensPerSecond: number | null } | null;
@@ -64,14 +68,15 @@ export async function insertMessage(
   // One statement (one round trip) for the message and the conversation's activity time.
   const { rows } = await tx.query<MessageRow>(
     `with inserted as (
-       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata, ttft_ms, tokens_per_second)
-       values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) returning ${columns}
+       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content, metadata, ttft_ms, tokens_per_second, author_id, cache_entry_id)
+       values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10) returning ${columns}
      ), touched as (
        update public.conversations set last_message_at = now() where id = $2
      )
      select ${columns} from inserted`,
     [input.tenantId, input.conversationId, input.ticketId ?? null, input.senderType, input.content,
-      JSON.stringify(input.metadata ?? {}), input.timing?.ttftMs ?? null, input.timing?.tokensPerSecond ?? null],
+      JSON.stringify(input.metadata ?? {}), input.timing?.ttftMs ?? null, input.timing?.tokensPerSecond ?? null,
+      input.authorId ?? null, input.cacheEntryId ?? null],
   );
   return toMessage(rows[0]);
 }

@@ -8,6 +8,7 @@ import { enforceLimits } from "@/lib/limits";
 import { sessionRules } from "@/lib/limits/chat-rules";
 import { allowedOriginsOf, isEmbeddingOriginAllowed } from "@/lib/tenants/embedding-origins";
 import { createConversation, getConversation } from "./conversations";
+import { assignConversationToUser, conversationOfUser, verifyIdentity, type VisitorIdentity } from "./identity";
 import { issueConversationToken, readConversationToken } from "./token";
 import { findTenantByWidgetKey } from "@/lib/tenants/public";
 
@@ -22,11 +23,14 @@ export interface WidgetSession {
 
 /**
  * Opens the widget's session: the public widget key names the tenant; a still-valid
- * token of that tenant resumes its conversation, anything else starts a new one.
+ * token of that tenant resumes its conversation, anything else starts a new one. With
+ * a verified identity (identity.ts) the user's own conversation is resumed on any
+ * device; a token of someone else's conversation is not.
  */
 export async function startWidgetSession(
   widgetKey: string,
   token?: string | null,
+  identity?: VisitorIdentity | null,
   client: { ip: string; origin: string | null } = { ip: "unknown", origin: null },
 ): Promise<WidgetSession> {
   const tenant = await findTenantByWidgetKey(widgetKey);
@@ -39,14 +43,21 @@ export async function startWidgetSession(
   const greeting = [branding.greeting, tenant.settings?.greeting].find((g) => typeof g === "string" && g.trim());
   const face = { name: tenant.name, branding, greeting: typeof greeting === "string" ? greeting : DEFAULT_GREETING };
 
+  const userId = identity ? verifyIdentity(tenant.id, identity) : null;
   const existing = token ? await resumableConversation(token, tenant.id) : null;
-  if (existing) return { token: existing.token, conversationId: existing.conversationId, resumed: true, tenant: face };
+  if (userId) {
+    const own = await conversationOfUser(tenant.id, userId, existing?.conversationId ?? null);
+    if (own) return { token: await issueConversationToken(tenant.id, own), conversationId: own, resumed: true, tenant: face };
+  } else if (existing) {
+    return { token: existing.token, conversationId: existing.conversationId, resumed: true, tenant: face };
+  }
 
   await enforceLimits(sessionRules({ tenantId: tenant.id, ip: client.ip }));
   const conversationId = randomUUID();
   await withTenant(visitorClaims({ tenantId: tenant.id, conversationId }), (tx) =>
     createConversation(tx, { id: conversationId, tenantId: tenant.id }),
   );
+  if (userId) await assignConversationToUser(tenant.id, conversationId, userId);
   return { token: await issueConversationToken(tenant.id, conversationId), conversationId, resumed: false, tenant: face };
 }
 

@@ -37,6 +37,15 @@ function eventWriter(writer: Writer, timing?: RequestTiming): (event: AgentEvent
       writer.write({ type: "data-status", id: "status", data: { status: event.status } });
       return false;
     }
+    if (event.type === "handed_over") {
+      // No assistant text: the message went to the humans handling the ticket.
+      writer.write({
+        type: "data-status",
+        id: "status",
+        data: { status: "waiting_for_agent", ticketNumber: event.ticketNumber, ticketId: event.ticketId, appended: true },
+      });
+      return true;
+    }
     if (event.type === "answer-delta") {
       if (open !== event.id) {
         closeDraft();
@@ -147,15 +156,20 @@ function coalesceChunks(body: ReadableStream<Uint8Array>): ReadableStream<Uint8A
   );
 }
 
-/** Answers a stored question as an AI SDK UI message stream (SSE); tests may pass their own graph. */
-export function chatStreamResponse(input: AgentQuestion, graph?: AgentGraph): Response {
+/**
+ * Answers a stored question as an AI SDK UI message stream (SSE); tests may pass their
+ * own graph. A question already settled when it was stored (a follow-up for the humans,
+ * small talk) streams that outcome without running the agent.
+ */
+export function chatStreamResponse(input: AgentQuestion & { settled?: AgentEvent }, graph?: AgentGraph): Response {
   const stream = createUIMessageStream<ChatUIMessage>({
     async execute({ writer }) {
       writer.write({ type: "start", messageMetadata: { fromCache: false, offline: false, confidence: null } });
       const writeEvent = eventWriter(writer, input.timing);
       let settled = false;
       try {
-        for await (const event of askAgent(input, graph)) settled = writeEvent(event) || settled;
+        const events = input.settled ? [input.settled] : askAgent(input, graph);
+        for await (const event of events) settled = writeEvent(event) || settled;
       } catch (error) {
         console.error("[chat] the agent failed; escalating to a human:", error);
       }

@@ -3,7 +3,7 @@ import type { UIMessage } from "ai";
 /** The widget's status line, sent as `data-status` parts (one part, id "status", updated in place). */
 export type ChatStatus =
   | { status: "checking_cache" | "searching" | "answering" | "resolved" }
-  | { status: "waiting_for_agent"; ticketNumber: number; ticketId: string };
+  | { status: "waiting_for_agent"; ticketNumber: number; ticketId: string; appended?: boolean };
 
 export interface ChatMessageMetadata {
   fromCache: boolean;

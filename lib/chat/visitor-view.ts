@@ -17,6 +17,8 @@ export interface VisitorMessageMetadata {
   ticketNumber?: number;
   fromCache?: boolean;
   offline?: boolean;
+  /** A streamed draft whose check failed: a colleague will confirm it. */
+  unconfirmed?: boolean;
   citations?: { title: string; url: string | null; page?: number }[];
 }
 
@@ -33,6 +35,7 @@ export function toVisitorMessage(message: ChatMessage): VisitorMessage {
   if (typeof meta.ticketNumber === "number") view.ticketNumber = meta.ticketNumber;
   if (typeof meta.fromCache === "boolean") view.fromCache = meta.fromCache;
   if (typeof meta.offline === "boolean") view.offline = meta.offline;
+  if (meta.unconfirmed === true) view.unconfirmed = true;
   if (Array.isArray(meta.citations)) view.citations = meta.citations.flatMap(visitorCitation);
   return {
     id: message.id,

@@ -108,6 +108,16 @@ async function release(row: ClaimedRow): Promise<void> {
  * are kept 24 h, longer than the lease). Plain SMTP has no such key; the message keeps
  * its Message-ID (derived from the outbox id), so receivers that deduplicate by it do.
  */
+/**
+ * The tenant's name as the sender's display name, on the deployment's own address (the
+ * one its mail domain is set up for): `"Acme Cloud" <support@platform.example>`.
+ */
+export function senderAs(name: string, configuredFrom: string): string {
+  const address = /<([^>]+)>\s*$/.exec(configuredFrom)?.[1] ?? configuredFrom.trim();
+  const display = name.replace(/["\\\r\n]/g, "").trim();
+  return display ? `"${display}" <${address}>` : address;
+}
+
 export async function dispatchDueEmails(
   options: { limit?: number; transport?: MailTransport } = {},
 ): Promise<DispatchResult> {
@@ -123,11 +133,11 @@ export async function dispatchDueEmails(
     }
     let providerMessageId: string;
     try {
-      const rendered = await renderEmail(row.template, row.payload);
+      const { senderName, ...rendered } = await renderEmail(row.template, row.payload);
       ({ providerMessageId } = await transport.send({
         ...rendered,
         to: row.to_address,
-        from: env().EMAIL_FROM,
+        from: senderAs(senderName, env().EMAIL_FROM),
         idempotencyKey: row.id,
       }));
     } catch (error) {

@@ -10,6 +10,9 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** The tenant's name, shown as the sender. */
+  senderName: string;
+  replyTo?: string;
 }
 
 /** A payload the template cannot render: retrying will not help, so the row fails at once. */
@@ -37,5 +40,5 @@ export async function renderEmail(template: string, payload: unknown): Promise<R
   const data = parseEmailPayload(template as EmailTemplate, payload);
   const element = createElement(TicketAnsweredEmail, data);
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject: ticketAnsweredSubject(data), html, text };
+  return { subject: ticketAnsweredSubject(data), html, text, senderName: data.tenantName, replyTo: data.replyTo };
 }

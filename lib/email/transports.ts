@@ -11,6 +11,7 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  replyTo?: string;
   /** The outbox row's id: the same message keeps the same key across retries. */
   idempotencyKey: string;
 }
@@ -42,7 +43,7 @@ export function createResendTransport(apiKey: string, options: { baseUrl?: strin
     name: "resend",
     async send(email) {
       const { data, error } = await resend.emails.send(
-        { from: email.from, to: [email.to], subject: email.subject, html: email.html, text: email.text },
+        { from: email.from, to: [email.to], subject: email.subject, html: email.html, text: email.text, replyTo: email.replyTo },
         { idempotencyKey: email.idempotencyKey },
       );
       if (error || !data) {
@@ -81,6 +82,7 @@ function mimeMessage(email: OutgoingEmail) {
   return {
     from: email.from,
     to: email.to,
+    replyTo: email.replyTo,
     subject: email.subject,
     html: email.html,
     text: email.text,

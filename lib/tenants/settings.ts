@@ -39,6 +39,13 @@ export const settingsPatchSchema = z
       .min(0, "The model budget cannot be negative.")
       .max(100_000_000, "The model budget is too large.")
       .nullable(),
+    /** Lets agents (not only owners and admins) manage the knowledge base and the answer cache. */
+    agentsManageKnowledge: z.boolean(),
+    /** Where customers' replies to answer e-mails go (Reply-To); null: no Reply-To. */
+    supportEmail: z
+      .email("Enter a valid support email address, like help@yourcompany.com.")
+      .max(320, "The support email address is too long.")
+      .nullable(),
     branding: z
       .object({
         color: hexColor,
@@ -66,6 +73,8 @@ export interface TenantSettings {
   cacheTtlDays: number;
   allowedOrigins: string[];
   modelCallBudgetMonthly: number | null;
+  agentsManageKnowledge: boolean;
+  supportEmail: string | null;
   branding: { color: string; name: string; greeting: string };
 }
 
@@ -76,6 +85,8 @@ const storedSchema = z.object({
   answer_delivery: z.enum(["stream", "hold"]).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   model_call_budget_monthly: z.number().int().min(0).optional().catch(undefined),
+  agents_manage_knowledge: z.boolean().optional().catch(undefined),
+  support_email: z.email().optional().catch(undefined),
   branding: z
     .object({
       color: hexColor.optional().catch(undefined),
@@ -108,6 +119,8 @@ function toSettings(row: TenantRow): TenantSettings {
     cacheTtlDays: cache.ttlDays,
     allowedOrigins: allowedOriginsOf(row.settings),
     modelCallBudgetMonthly: stored.model_call_budget_monthly ?? null,
+    agentsManageKnowledge: stored.agents_manage_knowledge ?? false,
+    supportEmail: stored.support_email ?? null,
     branding: {
       color: stored.branding?.color ?? DEFAULT_BRANDING.color,
       name: stored.branding?.name || row.name,
@@ -156,6 +169,9 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
   if (input.allowedOrigins !== undefined) settings.allowed_origins = [...new Set(input.allowedOrigins)];
   if (input.modelCallBudgetMonthly === null) delete settings.model_call_budget_monthly;
   else if (input.modelCallBudgetMonthly !== undefined) settings.model_call_budget_monthly = input.modelCallBudgetMonthly;
+  if (input.agentsManageKnowledge !== undefined) settings.agents_manage_knowledge = input.agentsManageKnowledge;
+  if (input.supportEmail === null) delete settings.support_email;
+  else if (input.supportEmail !== undefined) settings.support_email = input.supportEmail;
   if (input.branding) {
     const previous = (settings.branding ?? {}) as Record<string, unknown>;
     settings.branding = { ...previous, ...input.branding };

@@ -3,8 +3,30 @@ import type { Tx } from "@/lib/db/tenant";
 import { insertMessage } from "@/lib/chat/messages";
 import type { EscalationReason } from "@/lib/agent/state";
 
-export function bridgeMessage(ticketNumber: number): string {
-  return `I need to check this with an expert. Ticket #${ticketNumber} created. You will receive an email notification.`;
+/**
+ * The hand-over message says what will happen: with an address on file, an e-mail goes
+ * there; without one, the visitor is asked for it first (the form sits under it).
+ */
+export function bridgeMessage(ticketNumber: number, email: string | null): string {
+  const next = email
+    ? `A member of our team will reply here, and we will email you at ${email}.`
+    : "A member of our team will reply here. Leave your email address below if you would like the answer by email too.";
+  return `I need to check this with an expert. Ticket #${ticketNumber} created. ${next}`;
+}
+
+export interface OpenTicketRef {
+  id: string;
+  number: number;
+  status: "pending_human" | "open";
+}
+
+/** The conversation's ticket still with humans (waiting or being answered), if any. */
+export async function findOpenTicket(tx: Tx, conversationId: string): Promise<OpenTicketRef | null> {
+  const { rows } = await tx.query<OpenTicketRef>(
+    "select id, number, status from public.tickets where conversation_id = $1 and status in ('pending_human', 'open') limit 1",
+    [conversationId],
+  );
+  return rows[0] ?? null;
 }
 
 export interface OpenTicketInput {
@@ -31,24 +53,37 @@ export interface OpenedTicket {
  * escalate node re-runs from its start, and the chat route's safety net may call this
  * for a thread the graph already escalated. Looking the ticket up before inserting keeps
  * ticket numbers free of gaps (the number is assigned by an insert trigger); the unique
- * thread_id settles a race.
+ * thread_id settles a race. A conversation has at most one open ticket (a partial unique
+ * index): when another question of it was handed over meanwhile, that ticket is the
+ * answer and no second one is opened.
  */
 export async function openTicket(tx: Tx, input: OpenTicketInput): Promise<OpenedTicket> {
   const find = () =>
-    tx.query<{ id: string; number: number }>("select id, number from public.tickets where thread_id = $1", [input.threadId]);
+    tx.query<{ id: string; number: number; user_email: string | null }>(
+      "select id, number, user_email from public.tickets where thread_id = $1",
+      [input.threadId],
+    );
   let ticket = (await find()).rows[0];
   if (!ticket) {
-    await tx.query(
-      `insert into public.tickets (tenant_id, conversation_id, thread_id, question, context, draft, confidence,
-         escalation_reason, user_email)
-       values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, (select user_email from public.conversations where id = $2))
-       on conflict (thread_id) do nothing`,
-      [input.tenantId, input.conversationId, input.threadId, input.question, JSON.stringify(input.context), input.draft,
-        input.confidence, input.reason],
-    );
-    ticket = (await find()).rows[0];
+    const open = await findOpenTicket(tx, input.conversationId);
+    if (!open) {
+      await tx.query(
+        `insert into public.tickets (tenant_id, conversation_id, thread_id, question, context, draft, confidence,
+           escalation_reason, user_email)
+         values ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, (select user_email from public.conversations where id = $2))
+         on conflict do nothing`,
+        [input.tenantId, input.conversationId, input.threadId, input.question, JSON.stringify(input.context), input.draft,
+          input.confidence, input.reason],
+      );
+    }
+    ticket =
+      (await find()).rows[0] ??
+      (await tx.query<{ id: string; number: number; user_email: string | null }>(
+        "select id, number, user_email from public.tickets where conversation_id = $1 and status in ('pending_human', 'open')",
+        [input.conversationId],
+      )).rows[0];
   }
-  const text = bridgeMessage(ticket.number);
+  const text = bridgeMessage(ticket.number, ticket.user_email);
   const existing = await tx.query<{ id: string }>(
     "select id from public.messages where ticket_id = $1 and sender_type = 'system' and metadata ->> 'kind' = 'bridge'",
     [ticket.id],
@@ -62,7 +97,7 @@ export async function openTicket(tx: Tx, input: OpenTicketInput): Promise<Opened
         ticketId: ticket.id,
         senderType: "system",
         content: text,
-        metadata: { kind: "bridge", ticketNumber: ticket.number, status: "waiting_for_agent" },
+        metadata: { kind: "bridge", ticketNumber: ticket.number, status: "waiting_for_agent", emailKnown: Boolean(ticket.user_email) },
       })
     ).id;
   return { ticketId: ticket.id, ticketNumber: ticket.number, bridgeMessageId, bridgeText: text };

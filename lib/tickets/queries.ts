@@ -23,7 +23,13 @@ export interface TicketDetail extends TicketSummary {
   answer: string | null;
   resolvedBy: { id: string; email: string | null; displayName: string | null } | null;
   resolvedAt: string | null;
+  closedReason: string | null;
   messages: ChatMessage[];
+  /** Staff-only facts about messages: who on staff wrote a reply, how visitors rated answers. */
+  authors: Record<string, string>;
+  ratings: Record<string, "helpful" | "not_helpful">;
+  /** Human replies in this ticket (a reply form sends it back to detect stale sends). */
+  humanReplies: number;
 }
 
 interface TicketRow {
@@ -79,9 +85,16 @@ export async function listTickets(tx: Tx, options: { status?: TicketStatus; limi
 /** One ticket with its conversation, or null when it does not exist or is not visible. */
 export async function getTicketDetail(tx: Tx, id: string): Promise<TicketDetail | null> {
   const { rows } = await tx.query<
-    TicketRow & { answer: string | null; resolved_by: string | null; resolved_at: Date | null; resolver_email: string | null; resolver_name: string | null }
+    TicketRow & {
+      answer: string | null;
+      resolved_by: string | null;
+      resolved_at: Date | null;
+      resolver_email: string | null;
+      resolver_name: string | null;
+      closed_reason: string | null;
+    }
   >(
-    `select ${summaryColumns}, t.answer, t.resolved_by, t.resolved_at,
+    `select ${summaryColumns}, t.answer, t.resolved_by, t.resolved_at, t.closed_reason,
             u.email as resolver_email, u.display_name as resolver_name
        from public.tickets t
        join public.conversations c on c.id = t.conversation_id
@@ -91,11 +104,33 @@ export async function getTicketDetail(tx: Tx, id: string): Promise<TicketDetail 
   );
   const row = rows[0];
   if (!row) return null;
+  const messages = await listMessages(tx, row.conversation_id);
   return {
     ...toSummary(row),
     answer: row.answer,
     resolvedBy: row.resolved_by ? { id: row.resolved_by, email: row.resolver_email, displayName: row.resolver_name } : null,
     resolvedAt: row.resolved_at?.toISOString() ?? null,
-    messages: await listMessages(tx, row.conversation_id),
+    closedReason: row.closed_reason,
+    messages,
+    ...(await staffFacts(tx, row.conversation_id)),
+    humanReplies: messages.filter((m) => m.ticketId === row.id && m.senderType === "human").length,
   };
+}
+
+async function staffFacts(tx: Tx, conversationId: string): Promise<Pick<TicketDetail, "authors" | "ratings">> {
+  const { rows } = await tx.query<{ id: string; author: string | null; rating: "helpful" | "not_helpful" | null }>(
+    `select m.id, coalesce(u.display_name, u.email) as author, r.rating
+       from public.messages m
+       left join public.users u on u.id = m.author_id
+       left join public.message_ratings r on r.message_id = m.id
+      where m.conversation_id = $1 and (m.author_id is not null or r.rating is not null)`,
+    [conversationId],
+  );
+  const authors: Record<string, string> = {};
+  const ratings: Record<string, "helpful" | "not_helpful"> = {};
+  for (const row of rows) {
+    if (row.author) authors[row.id] = row.author;
+    if (row.rating) ratings[row.id] = row.rating;
+  }
+  return { authors, ratings };
 }

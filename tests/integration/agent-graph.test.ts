@@ -90,7 +90,7 @@ describe("agent graph", () => {
 
     const escalated = find(events, "escalated");
     expect(escalated?.text).toBe(
-      `I need to check this with an expert. Ticket #${escalated?.ticketNumber} created. You will receive an email notification.`,
+      `I need to check this with an expert. Ticket #${escalated?.ticketNumber} created. A member of our team will reply here. Leave your email address below if you would like the answer by email too.`,
     );
     expect(find(events, "answer")).toBeUndefined();
     // Streamed (the default) before the check failed: the hand-over names that draft.

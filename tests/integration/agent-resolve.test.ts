@@ -114,10 +114,11 @@ describe("resolving a ticket", () => {
         reason: "unexpected_error",
       }),
     );
-    expect((await resolve(opened.ticketId, { answer: "Here is the answer.", notify_email: true })).status).toBe(200);
+    const reusable = { question: "What happens when answering breaks?", answer: "Here is the answer." };
+    expect((await resolve(opened.ticketId, { answer: "Here is the answer.", notify_email: true, reusable })).status).toBe(200);
     // No address was ever given: nothing to e-mail.
     expect(await countRows("select count(*)::int as n from public.email_outbox where ticket_id = $1", [opened.ticketId])).toBe(0);
-    expect(await countRows("select count(*)::int as n from public.cache_entries where ticket_id = $1 and source = 'human'", [opened.ticketId])).toBe(1);
+    expect(await countRows("select count(*)::int as n from public.cache_entries where ticket_id = $1 and source = 'human' and question = $2", [opened.ticketId, reusable.question])).toBe(1);
   });
 
   it("answers 404 for another tenant's ticket and for unknown ids, 422 for an empty answer, 401 without a session", async () => {

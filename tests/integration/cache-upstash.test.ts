@@ -362,9 +362,11 @@ describe("configuration and staff management", () => {
     expect([...first.entries, ...rest.entries].map((e) => e.question).sort()).toEqual(["one", "three", "two"]);
 
     const id = first.entries[0].id;
-    await expect(updateUpstashCacheAnswer(index, tenantB, id, "hijack")).rejects.toMatchObject({ status: 404 });
-    const edited = await updateUpstashCacheAnswer(index, tenantA, id, "Edited");
-    expect(edited).toMatchObject({ id, answer: "Edited", source: "human" });
+    await expect(updateUpstashCacheAnswer(index, tenantB, id, "hijack", null)).rejects.toMatchObject({ status: 404 });
+    const approver = "6f1c2d4e-0000-4000-8000-00000000000a";
+    const edited = await updateUpstashCacheAnswer(index, tenantA, id, "Edited", approver);
+    expect(edited).toMatchObject({ id, answer: "Edited", source: "human", approvedBy: approver });
+    expect(edited.approvedAt).not.toBeNull();
     await deleteUpstashCacheEntry(index, tenantA, id);
     expect(stored(tenantA)).toHaveLength(2);
     await expect(deleteUpstashCacheEntry(index, tenantA, id)).rejects.toMatchObject({ status: 404 });

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { resetEnvForTests } from "@/lib/env";
-import { dispatchDueEmails, MAX_EMAIL_ATTEMPTS } from "@/lib/email/dispatch";
+import { dispatchDueEmails, MAX_EMAIL_ATTEMPTS, senderAs } from "@/lib/email/dispatch";
 import { queueEmail } from "@/lib/email/outbox";
 import {
   createResendTransport,
@@ -118,6 +118,29 @@ afterAll(async () => {
 });
 
 describe("queue and dispatch over SMTP", () => {
+  it("sends as the tenant's name, with its support address as Reply-To and the link back to the conversation", async () => {
+    const address = `${randomUUID()}@example.com`;
+    const link = "http://localhost:3000/w/pk_test#c=token";
+    await withTenant(tenant.owner, (tx) =>
+      queueEmail(tx, {
+        tenantId: tenant.id,
+        ticketId: randomUUID(),
+        to: address,
+        template: "ticket-answered",
+        payload: { ...payload, tenantName: "Acme \"Cloud\"", replyTo: "help@acme.example", conversationUrl: link },
+        idempotencyKey: randomUUID(),
+      }),
+    );
+    await dispatchDueEmails({ transport });
+    const [mail] = deliveredTo(address);
+    const from = mail.from?.value[0];
+    expect(from?.name).toBe("Acme Cloud");
+    expect(from?.address).toBe(senderAs("x", process.env.EMAIL_FROM ?? "support@localhost").match(/<(.+)>/)?.[1]);
+    expect(mail.replyTo?.value[0]?.address).toBe("help@acme.example");
+    expect(mail.text).toContain("Continue the conversation");
+    expect(mail.html).toContain(`href="${link}"`);
+  });
+
   it("delivers one message with the recipient, subject and escaped body, and records it", async () => {
     const { id, address } = await queue();
     await dispatchDueEmails({ transport });

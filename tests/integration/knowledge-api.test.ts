@@ -18,7 +18,7 @@ let token: string;
 beforeAll(async () => {
   tenant = await createTestTenant("docs-api");
   other = await createTestTenant("docs-api-other");
-  token = await issueStaffToken(await tenant.staff("agent"));
+  token = await issueStaffToken(await tenant.staff("admin"));
 });
 
 afterAll(async () => {

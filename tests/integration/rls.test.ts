@@ -15,6 +15,8 @@ interface Parents {
   conversationId: string;
   ticketId: string;
   sourceId: string;
+  /** Assistant messages to rate (one rating per message: each builder call takes one). */
+  aiMessageIds: string[];
 }
 
 const zeroVector = `[${new Array(1536).fill(0).map((_, i) => (i === 0 ? 1 : 0)).join(",")}]`;
@@ -32,6 +34,8 @@ const rowBuilders: Record<string, (p: Parents) => Record<string, unknown>> = {
     thread_id: randomUUID(),
     question: "q",
     number: 0,
+    // The parent ticket is the conversation's one open ticket.
+    status: "resolved",
   }),
   messages: (p) => ({ tenant_id: p.tenantId, conversation_id: p.conversationId, sender_type: "user", content: "hi" }),
   sources: (p) => ({ tenant_id: p.tenantId, title: "Doc", kind: "text" }),
@@ -48,6 +52,8 @@ const rowBuilders: Record<string, (p: Parents) => Record<string, unknown>> = {
     source: "ai",
     expires_at: new Date(Date.now() + 86_400_000).toISOString(),
   }),
+  message_ratings: (p) => ({ message_id: p.aiMessageIds.shift(), tenant_id: p.tenantId, conversation_id: p.conversationId, rating: "helpful" }),
+  staff_presence: (p) => ({ tenant_id: p.tenantId, ticket_id: p.ticketId, user_id: randomUUID() }),
   email_outbox: (p) => ({
     tenant_id: p.tenantId,
     idempotency_key: randomUUID(),
@@ -77,7 +83,18 @@ async function seedParents(tenant: TestTenant): Promise<Parents> {
       "insert into public.sources (tenant_id, title, kind) values ($1, 'Doc', 'text') returning id",
       [tenant.id],
     );
-    return { tenantId: tenant.id, conversationId, ticketId: ticket.rows[0].id, sourceId: source.rows[0].id };
+    const messages = await tx.query<{ id: string }>(
+      `insert into public.messages (tenant_id, conversation_id, sender_type, content)
+       select $1, $2, 'ai', 'answer ' || n from generate_series(1, 5) n returning id`,
+      [tenant.id, conversationId],
+    );
+    return {
+      tenantId: tenant.id,
+      conversationId,
+      ticketId: ticket.rows[0].id,
+      sourceId: source.rows[0].id,
+      aiMessageIds: messages.rows.map((m) => m.id),
+    };
   });
 }
 
@@ -210,6 +227,7 @@ describe("catalog", () => {
       "app.local_credentials",
       "app.open_live_stream",
       "app.record_cache_hit",
+      "app.apply_message_rating",
       "app.record_cache_hits",
       "app.renew_live_stream",
       "app.revoke_staff_sessions",
@@ -287,7 +305,7 @@ describe("tenant A acting on tenant B's rows", () => {
   });
 
   it("sees its own rows (the matrix is not vacuous)", async () => {
-    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox"];
+    const readable = ["tenants", "users", "audit_log", "conversations", "tickets", "messages", "sources", "source_files", "documents", "jobs", "cache_entries", "email_outbox", "message_ratings", "staff_presence"];
     for (const table of readable) {
       const result = await attempt(a.owner, `select 1 from public.${table} where ${keyColumn(table)} = $1`, [a.id]);
       expect(result, table).toBeGreaterThan(0);
@@ -341,7 +359,7 @@ describe("visitors (anon widget tokens)", () => {
 
   it("cannot read staff-only tables", async () => {
     const visitor = a.visitor(parentsA.conversationId);
-    for (const table of ["users", "audit_log", "sources", "source_files", "jobs", "email_outbox", "ticket_counters"]) {
+    for (const table of ["users", "audit_log", "sources", "source_files", "jobs", "email_outbox", "ticket_counters", "staff_presence"]) {
       const result = await attempt(visitor, `select 1 from public.${table}`);
       if (result instanceof Error) expect(result.message, table).toMatch(/permission denied/);
       else expect(result, table).toBe(0);

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DashboardNav } from "@/components/dashboard/nav";
+import { LiveNav } from "@/components/dashboard/live-nav";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { withTenant } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";
+import { waitingSummary } from "@/lib/tickets/presence";
 import { currentStaff } from "./_lib/session";
 import { signOutAction } from "./actions";
 
@@ -20,7 +21,10 @@ const NAV = [
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const staff = await currentStaff();
-  const tenant = await withTenant(staff.claims, (tx) => getTenantSettings(tx));
+  const { tenant, waiting } = await withTenant(staff.claims, async (tx) => ({
+    tenant: await getTenantSettings(tx),
+    waiting: await waitingSummary(tx),
+  }));
   return (
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2">
@@ -55,7 +59,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </header>
       <div className="mx-auto flex max-w-7xl flex-col gap-4 px-4 py-4 md:flex-row md:gap-8 md:py-8">
         <aside className="md:w-52 md:shrink-0">
-          <DashboardNav items={NAV} />
+          <LiveNav items={NAV} initial={waiting} />
         </aside>
         <main id="main" className="min-w-0 flex-1">
           {children}

@@ -7,19 +7,26 @@ import { ConfidenceBadge, reasonLabel } from "@/components/dashboard/ticket-labe
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { withTenant } from "@/lib/db/tenant";
-import { listTickets, type TicketSummary } from "@/lib/tickets/queries";
+import { listTickets, type TicketStatus, type TicketSummary } from "@/lib/tickets/queries";
 import { currentStaff } from "./_lib/session";
 
 export const metadata: Metadata = { title: "Inbox" };
 
-type View = "waiting" | "resolved";
+type View = "waiting" | "open" | "resolved";
+
+const VIEWS: Record<View, { label: string; status: TicketStatus; href: string }> = {
+  waiting: { label: "Waiting", status: "pending_human", href: "/dashboard" },
+  open: { label: "With a human", status: "open", href: "/dashboard?view=open" },
+  resolved: { label: "Closed", status: "resolved", href: "/dashboard?view=resolved" },
+};
 
 export default async function InboxPage({ searchParams }: { searchParams: Promise<{ view?: string }> }) {
   const staff = await currentStaff();
-  const view: View = (await searchParams).view === "resolved" ? "resolved" : "waiting";
-  const tickets = await withTenant(staff.claims, (tx) => listTickets(tx, { status: view === "waiting" ? "pending_human" : "resolved" }));
-  // Waiting: oldest first (who has waited longest); resolved: most recent first.
-  const shown = view === "waiting" ? tickets : [...tickets].reverse();
+  const requested = (await searchParams).view;
+  const view: View = requested === "resolved" || requested === "open" ? requested : "waiting";
+  const tickets = await withTenant(staff.claims, (tx) => listTickets(tx, { status: VIEWS[view].status }));
+  // Waiting and with a human: oldest first (who has waited longest); closed: most recent first.
+  const shown = view === "resolved" ? [...tickets].reverse() : tickets;
 
   return (
     <>
@@ -31,33 +38,38 @@ export default async function InboxPage({ searchParams }: { searchParams: Promis
             <span data-testid="inbox-count">
               {tickets.length === 0 ? "No questions waiting." : `${tickets.length} ${tickets.length === 1 ? "question is" : "questions are"} waiting for a human, oldest first.`}
             </span>
+          ) : view === "open" ? (
+            "Conversations your team is in: the customer may answer back."
           ) : (
-            "Tickets your team has answered, most recent first."
+            "Tickets your team has closed, most recent first."
           )
         }
       />
       <nav aria-label="Ticket views" className="mb-4 flex gap-1 border-b border-slate-200">
-        {(["waiting", "resolved"] as const).map((v) => (
+        {(["waiting", "open", "resolved"] as const).map((v) => (
           <Link
             key={v}
-            href={v === "waiting" ? "/dashboard" : "/dashboard?view=resolved"}
+            href={VIEWS[v].href}
             aria-current={v === view ? "page" : undefined}
             className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
               v === view ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:text-slate-900"
             }`}
           >
-            {v === "waiting" ? `Waiting${view === "waiting" ? ` (${tickets.length})` : ""}` : "Resolved"}
+            {VIEWS[v].label}
+            {v === view && v !== "resolved" ? ` (${tickets.length})` : ""}
           </Link>
         ))}
       </nav>
       {shown.length === 0 ? (
-        <EmptyState title={view === "waiting" ? "All caught up" : "Nothing resolved yet"}>
+        <EmptyState title={view === "waiting" ? "All caught up" : view === "open" ? "No conversations in progress" : "Nothing closed yet"}>
           {view === "waiting"
             ? "When the assistant is not confident, the question lands here with its draft answer. This page refreshes itself."
-            : "Answered tickets will be listed here."}
+            : view === "open"
+              ? "Tickets you replied to without closing them are listed here."
+              : "Closed tickets will be listed here."}
         </EmptyState>
       ) : (
-        <ul className="space-y-2" aria-label={view === "waiting" ? "Waiting tickets" : "Resolved tickets"}>
+        <ul className="space-y-2" aria-label={`${VIEWS[view].label} tickets`}>
           {shown.map((ticket) => (
             <TicketRow key={ticket.id} ticket={ticket} />
           ))}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { text } from "@/lib/text";
 import { withStaff } from "@/lib/auth/with-staff";
 import type { StaffSession } from "@/lib/auth/session";
+import { assertCanManageKnowledge } from "@/lib/auth/permissions";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
@@ -31,6 +32,8 @@ export const GET = withStaff(async (request, { staff }) => {
  * once: 202 while indexing is queued, 200 when the same content was already there.
  */
 export const POST = withStaff(async (request, { staff }) => {
+  // RLS refuses the insert anyway; this says why before the upload is read.
+  await withTenant(staff.claims, (tx) => assertCanManageKnowledge(tx, "add knowledge"));
   const type = request.headers.get("content-type") ?? "";
   let added: AddedSource[];
   if (type.startsWith("multipart/form-data")) added = await addFiles(request, staff);

@@ -16,7 +16,16 @@ export async function GET(request: Request) {
         "select id, number, status from public.tickets where conversation_id = $1 order by number",
         [visitor.conversationId],
       );
-      return { conversation, messages: await listMessages(tx, visitor.conversationId), tickets: tickets.rows };
+      const ratings = await tx.query<{ message_id: string; rating: string }>(
+        "select message_id, rating from public.message_ratings where conversation_id = $1",
+        [visitor.conversationId],
+      );
+      return {
+        conversation,
+        messages: await listMessages(tx, visitor.conversationId),
+        tickets: tickets.rows,
+        ratings: Object.fromEntries(ratings.rows.map((r) => [r.message_id, r.rating])),
+      };
     });
     if (!history) throw new AppError("not_found", "This conversation no longer exists.");
     return Response.json({
@@ -24,6 +33,7 @@ export async function GET(request: Request) {
       email: history.conversation.userEmail,
       messages: history.messages.map(toVisitorMessage),
       tickets: history.tickets,
+      ratings: history.ratings,
     });
   } catch (error) {
     return errorResponse(error);

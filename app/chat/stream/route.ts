@@ -21,7 +21,7 @@ export async function POST(request: Request) {
     const body = await parseJsonBody(request, chatStreamSchema);
     const visitor = await readConversationToken(body.token ?? bearer(request));
     const timing = newRequestTiming();
-    const { userMessageId, userEmail, prepared } = await askQuestion(visitor, body.message, timing, { ip: clientAddress(request.headers) });
+    const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, body.message, timing, { ip: clientAddress(request.headers) });
     return chatStreamResponse({
       claims: visitor.claims,
       conversationId: visitor.conversationId,
@@ -29,6 +29,7 @@ export async function POST(request: Request) {
       question: body.message,
       userEmail,
       prepared,
+      settled,
       timing,
     });
   } catch (error) {

@@ -41,7 +41,9 @@ async function answerFromCache(tx: Tx, question: CacheQuestion, model: string, f
     conversationId: question.conversationId,
     senderType: "ai",
     content: entry.answer,
-    metadata: { fromCache: true, cacheSource: entry.source, similarity: entry.similarity, citations: entry.citations, embeddingModel: model },
+    cacheEntryId: entry.id,
+    // Visitors read this: no cache internals (source, similarity) in it.
+    metadata: { fromCache: true, citations: entry.citations, embeddingModel: model },
   });
   return { settings, hit: { entry, messageId: message.id } };
 }

@@ -3,17 +3,30 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { writeCache } from "@/lib/cache";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant } from "@/lib/db/tenant";
+import { personalDataIn } from "@/lib/privacy/cache-guard";
+import { namesFromConversation } from "@/lib/privacy/personal-data";
 import { sourceIdsOf } from "../citations";
 import { claimsOf, emit } from "../context";
 import { questionEmbedding } from "../question-embedding";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
- * cache_update: the assessed answer is stored, saved to the tenant's semantic cache and
- * released to the user. Caching is best-effort and cannot cost the user the answer:
+ * cache_update: the assessed answer is stored, saved to the tenant's semantic cache
+ * (unless it holds personal data) and released to the user. Caching is best-effort and cannot cost the user the answer:
  * writeCache never throws, and the pgvector adapter writes under a savepoint, so a
  * failed write leaves the message's transaction intact.
  */
+/**
+ * An answer to a question that carries personal data ("refund my invoice, I'm
+ * jane@corp.example") is given to this visitor but never cached: the cache key and
+ * answer would hold it for the next person.
+ */
+function isReusable(state: AgentStateValue, answer: string): boolean {
+  const found = personalDataIn({ question: state.question, answer }, namesFromConversation([state.user_email, state.question]));
+  if (found.length > 0) console.info(`[cache] not caching an answer with personal data (${found.map((m) => m.kind).join(", ")})`);
+  return found.length === 0;
+}
+
 export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const answer = state.draft ?? "";
   const { embedding, model } = await questionEmbedding(config, state.question);
@@ -28,7 +41,7 @@ export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunna
       metadata: { fromCache: false, offline: state.offline, confidence: state.confidence, citations: state.citations, modelCalls: state.model_calls, embeddingModel: model },
       timing: state.generation,
     });
-    if (embedding) {
+    if (embedding && isReusable(state, answer)) {
       await writeCache(
         { tx, tenantId: state.tenant_id, embeddingModel: model },
         {

@@ -5,9 +5,9 @@ import { claimsOf } from "../context";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
- * human_resolution: runs on `Command({ resume: { answer, notifyEmail, resolvedBy } })`
+ * human_resolution: runs on `Command({ resume: { answer, notifyEmail, resolvedBy, reusable } })`
  * with the resolving staff member's claims and delivers the answer (chat message, e-mail
- * via the outbox, cache entry, ticket resolved) in one transaction.
+ * via the outbox, the reviewed cache entry if any, ticket resolved) in one transaction.
  */
 export async function humanResolution(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const resolution = state.resolution;

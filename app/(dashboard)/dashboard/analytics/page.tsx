@@ -56,6 +56,11 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
           }
         />
         <Stat
+          label="Rated helpful"
+          value={formatPercent(totals.ratedHelpful + totals.ratedNotHelpful ? totals.ratedHelpful / (totals.ratedHelpful + totals.ratedNotHelpful) : null)}
+          detail={`${plural(totals.ratedHelpful, "helpful")} · ${totals.ratedNotHelpful} not helpful`}
+        />
+        <Stat
           label="Median time to human answer"
           value={totals.medianResolutionSeconds === null ? "–" : formatDuration(totals.medianResolutionSeconds)}
           detail={`${plural(totals.resolved, "ticket")} resolved`}

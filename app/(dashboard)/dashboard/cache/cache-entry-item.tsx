@@ -11,7 +11,7 @@ import type { CacheEntrySummary } from "@/lib/cache/entries";
 import { deleteCacheEntryAction, updateCacheAnswerAction } from "./actions";
 
 /** One cached question/answer pair, editable in place. */
-export function CacheEntryItem({ entry, now }: { entry: CacheEntrySummary; now: string }) {
+export function CacheEntryItem({ entry, now, editable }: { entry: CacheEntrySummary; now: string; editable: boolean }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(entry.answer);
   const [result, setResult] = useState<{ ok?: string; error?: string }>({});
@@ -34,6 +34,12 @@ export function CacheEntryItem({ entry, now }: { entry: CacheEntrySummary; now: 
         <div className="flex flex-wrap gap-1.5">
           <Badge tone={entry.source === "human" ? "green" : "indigo"}>{entry.source === "human" ? "Human" : "AI"}</Badge>
           {expired ? <Badge tone="red">Expired</Badge> : null}
+          {entry.needsReview ? <Badge tone="red">Needs review: not served</Badge> : null}
+          {entry.helpful || entry.notHelpful ? (
+            <Badge tone="gray">
+              {entry.helpful} helpful · {entry.notHelpful} not helpful
+            </Badge>
+          ) : null}
         </div>
       </div>
       {editing ? (
@@ -67,8 +73,14 @@ export function CacheEntryItem({ entry, now }: { entry: CacheEntrySummary; now: 
           {" · "}
           {expired ? "expired " : "expires "}
           <Time date={entry.expiresAt}>{expired ? `${formatAge(entry.expiresAt, new Date(now))} ago` : formatAge(entry.expiresAt, new Date(now))}</Time>
+          {entry.approvedAt ? (
+            <span data-testid="cache-approved">
+              {" · approved by "}
+              {entry.approvedBy ?? "a former staff member"} <Time date={entry.approvedAt}>{formatAge(entry.approvedAt, new Date(now))} ago</Time>
+            </span>
+          ) : null}
         </p>
-        {editing ? null : (
+        {editing || !editable ? null : (
           <div className="flex gap-2">
             <Button size="sm" variant="secondary" onClick={() => setEditing(true)} aria-label={`Edit the answer to: ${entry.question}`}>
               Edit

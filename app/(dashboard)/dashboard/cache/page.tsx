@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { buttonClasses } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { canManageKnowledge } from "@/lib/auth/permissions";
 import { listCacheEntries } from "@/lib/cache";
 import { withTenant } from "@/lib/db/tenant";
 import { currentStaff } from "../_lib/session";
@@ -15,9 +16,10 @@ const PAGE_SIZE = 25;
 export default async function CachePage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const staff = await currentStaff();
   const page = Math.max(1, Math.floor(Number((await searchParams).page) || 1));
-  const { entries, total } = await withTenant(staff.claims, (tx) =>
-    listCacheEntries(tx, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-  );
+  const { entries, total, editable } = await withTenant(staff.claims, async (tx) => ({
+    ...(await listCacheEntries(tx, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })),
+    editable: await canManageKnowledge(tx),
+  }));
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const now = new Date().toISOString();
 
@@ -25,7 +27,7 @@ export default async function CachePage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Answer cache"
-        description={`${total} cached ${total === 1 ? "answer" : "answers"}. A new question close enough to one of these gets its answer instantly, with no model call.`}
+        description={`${total} cached ${total === 1 ? "answer" : "answers"}. A new question close enough to one of these gets its answer instantly, with no model call.${editable ? "" : " Only owners and admins can edit or delete them."}`}
       />
       {entries.length === 0 ? (
         <EmptyState title="Nothing cached yet">
@@ -34,7 +36,7 @@ export default async function CachePage({ searchParams }: { searchParams: Promis
       ) : (
         <ul className="space-y-3" aria-label="Cached answers">
           {entries.map((entry) => (
-            <CacheEntryItem key={entry.id} entry={entry} now={now} />
+            <CacheEntryItem key={entry.id} entry={entry} now={now} editable={editable} />
           ))}
         </ul>
       )}

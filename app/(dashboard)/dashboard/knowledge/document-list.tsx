@@ -15,7 +15,7 @@ const STATUS: Record<SourceStatus, { label: string; tone: BadgeTone }> = {
   failed: { label: "Failed", tone: "red" },
 };
 
-export function DocumentList({ documents, onDelete }: { documents: SourceSummary[]; onDelete: (d: SourceSummary) => Promise<void> }) {
+export function DocumentList({ documents, onDelete }: { documents: SourceSummary[]; onDelete?: (d: SourceSummary) => Promise<void> }) {
   if (documents.length === 0) {
     return <EmptyState title="No documents yet">Upload your help articles, FAQs or policies; the assistant answers only from what is here.</EmptyState>;
   }
@@ -28,7 +28,7 @@ export function DocumentList({ documents, onDelete }: { documents: SourceSummary
   );
 }
 
-function DocumentItem({ document, onDelete }: { document: SourceSummary; onDelete: (d: SourceSummary) => Promise<void> }) {
+function DocumentItem({ document, onDelete }: { document: SourceSummary; onDelete?: (d: SourceSummary) => Promise<void> }) {
   const [deleting, setDeleting] = useState(false);
   const status = STATUS[document.status];
   const working = document.status === "queued" || document.status === "processing";
@@ -45,17 +45,19 @@ function DocumentItem({ document, onDelete }: { document: SourceSummary; onDelet
         </div>
         <div className="flex items-center gap-2">
           <Badge tone={status.tone}>{status.label}</Badge>
-          <ConfirmButton
-            label="Delete"
-            question={`Delete "${document.title}"?`}
-            confirmLabel="Delete"
-            pending={deleting}
-            onConfirm={async () => {
-              setDeleting(true);
-              await onDelete(document);
-              setDeleting(false);
-            }}
-          />
+          {onDelete ? (
+            <ConfirmButton
+              label="Delete"
+              question={`Delete "${document.title}"?`}
+              confirmLabel="Delete"
+              pending={deleting}
+              onConfirm={async () => {
+                setDeleting(true);
+                await onDelete(document);
+                setDeleting(false);
+              }}
+            />
+          ) : null}
         </div>
       </div>
       {working ? (

@@ -12,7 +12,7 @@ const POLL_MS = 1500;
 const inProgress = (d: SourceSummary) => d.status === "queued" || d.status === "processing";
 
 /** Upload, watch indexing progress (polling while anything is in progress), delete. */
-export function KnowledgeManager({ initial }: { initial: SourceSummary[] }) {
+export function KnowledgeManager({ initial, editable }: { initial: SourceSummary[]; editable: boolean }) {
   const [documents, setDocuments] = useState(initial);
   const [reports, setReports] = useState<UploadReport[]>([]);
   const [pollError, setPollError] = useState<string | null>(null);
@@ -75,11 +75,11 @@ export function KnowledgeManager({ initial }: { initial: SourceSummary[] }) {
 
   return (
     <div className="space-y-6">
-      <UploadPanel onFiles={upload} onUrl={submitUrl} reports={reports} />
+      {editable ? <UploadPanel onFiles={upload} onUrl={submitUrl} reports={reports} /> : null}
       {pollError ? <Notice tone="warning">{pollError}</Notice> : null}
       {listMessage.error ? <Notice tone="error">{listMessage.error}</Notice> : null}
       {listMessage.ok ? <Notice tone="success">{listMessage.ok}</Notice> : null}
-      <DocumentList documents={documents} onDelete={remove} />
+      <DocumentList documents={documents} onDelete={editable ? remove : undefined} />
     </div>
   );
 }

@@ -38,6 +38,8 @@ function settingsPatchFrom(form: FormData): SettingsPatch {
     answerDelivery: (text(form, "answerDelivery") || undefined) as SettingsPatch["answerDelivery"],
     cacheSimilarityThreshold: similarity ?? null,
     cacheTtlDays: number(form, "cacheTtlDays", "Cache lifetime"),
+    agentsManageKnowledge: form.get("agentsManageKnowledge") === "on",
+    supportEmail: text(form, "supportEmail").toLowerCase() || null,
     branding: { color: text(form, "brandColor"), name: text(form, "brandName"), greeting: text(form, "greeting") },
   };
 }

@@ -1,10 +1,13 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { CopyButton } from "@/components/dashboard/copy-button";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
+import { appOrigin } from "@/lib/app-origin";
+import { identitySecretFor } from "@/lib/chat/identity";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { listStaff } from "@/lib/tenants/staff";
 import { canManage, currentStaff } from "../_lib/session";
@@ -21,7 +24,7 @@ export default async function SettingsPage() {
     members: await listStaff(tx),
   }));
   const editable = canManage(staff);
-  const snippet = `<script src="${env().APP_URL}/widget.js" data-key="${settings.widgetKey}" async></script>`;
+  const snippet = `<script src="${appOrigin(await headers())}/widget.js" data-key="${settings.widgetKey}" async></script>`;
 
   return (
     <>
@@ -36,7 +39,7 @@ export default async function SettingsPage() {
           <CardHeader
             id="snippet-title"
             title="Widget snippet"
-            description="Paste this into any page of your site, just before </body>, to add the chat launcher."
+            description="Paste this into any page of your site, just before </body>, to add the chat launcher. It points at APP_URL when that is set, else at the address you opened the Control Center with."
             action={<CopyButton text={snippet} label="Copy snippet" />}
           />
           <CardBody>
@@ -45,6 +48,27 @@ export default async function SettingsPage() {
             </pre>
           </CardBody>
         </Card>
+
+        {editable ? (
+          <Card aria-labelledby="identity-title">
+            <CardHeader
+              id="identity-title"
+              title="Identity verification (optional)"
+              description="Lets signed-in customers of your site see their conversation on any device. Your server signs each user id; unsigned or wrongly signed ids are refused."
+              action={<CopyButton text={identitySecretFor(settings.tenantId)} label="Copy secret" />}
+            />
+            <CardBody>
+              <p className="mb-2 text-sm text-slate-700">
+                Compute <code>HMAC-SHA256(user id, secret)</code> as hex on your server (never in the browser), then add{" "}
+                <code>data-user-id</code> and <code>data-user-hash</code> to the snippet:
+              </p>
+              <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
+                <code>{snippet.replace(" async>", ' data-user-id="USER_ID" data-user-hash="HMAC_HEX" async>')}</code>
+              </pre>
+              <p className="mt-2 text-xs text-slate-500">Keep the secret on your server, like a password.</p>
+            </CardBody>
+          </Card>
+        ) : null}
 
         <SettingsForm settings={settings} editable={editable} />
 

@@ -87,6 +87,28 @@ export function SettingsForm({ settings, editable }: { settings: TenantSettings;
             <Field id="brandName" label="Widget title">
               {(aria) => <Input {...aria} name="brandName" value={brandName} onChange={(e) => setBrandName(e.target.value)} required maxLength={80} />}
             </Field>
+            <Field
+              id="supportEmail"
+              label="Support email address"
+              hint="Answer e-mails come from your workspace's name; customers' replies to them go to this address."
+            >
+              {(aria) => <Input {...aria} name="supportEmail" type="email" defaultValue={settings.supportEmail ?? ""} maxLength={320} placeholder="help@yourcompany.com" />}
+            </Field>
+            <label className="flex items-start gap-2 text-sm text-slate-700 md:col-span-2">
+              <input
+                type="checkbox"
+                name="agentsManageKnowledge"
+                defaultChecked={settings.agentsManageKnowledge}
+                className="mt-0.5 h-4 w-4 rounded border-slate-300"
+              />
+              <span>
+                Agents may manage knowledge and cached answers
+                <span className="block text-xs text-slate-500">
+                  Off: only owners and admins upload or delete documents and edit or delete cached answers. Agents can always
+                  use them, and save a reviewed answer when they resolve a ticket.
+                </span>
+              </span>
+            </label>
             <div className="md:col-span-2">
               <Field
                 id="allowedOrigins"

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { withStaff } from "@/lib/auth/with-staff";
+import { assertCanManageKnowledge } from "@/lib/auth/permissions";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { removeSource } from "@/lib/rag/remove-source";
@@ -25,7 +26,10 @@ export const GET = withStaff<{ id: string }>(async (_request, { staff, params })
 /** Removes the source, its chunks, and cached answers that cited it. */
 export const DELETE = withStaff<{ id: string }>(async (_request, { staff, params }) => {
   const id = parseId(params.id);
-  const removed = await withTenant(staff.claims, (tx) => removeSource(tx, staff.tenantId, id));
+  const removed = await withTenant(staff.claims, async (tx) => {
+    await assertCanManageKnowledge(tx, "delete knowledge");
+    return removeSource(tx, staff.tenantId, id);
+  });
   if (!removed) throw new AppError("not_found", "This document does not exist.");
   return Response.json({ deleted: { id: removed.id, title: removed.title } });
 });

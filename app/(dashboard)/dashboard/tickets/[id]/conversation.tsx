@@ -10,7 +10,15 @@ const SENDER: Record<ChatMessage["senderType"], { label: string; className: stri
 };
 
 /** The conversation as the customer saw it; text only (React escapes it). */
-export function Conversation({ messages }: { messages: ChatMessage[] }) {
+export function Conversation({
+  messages,
+  authors,
+  ratings,
+}: {
+  messages: ChatMessage[];
+  authors: Record<string, string>;
+  ratings: Record<string, "helpful" | "not_helpful">;
+}) {
   if (messages.length === 0) return <p className="text-sm text-slate-600">No messages.</p>;
   return (
     <ol className="space-y-3" aria-label="Messages">
@@ -19,9 +27,11 @@ export function Conversation({ messages }: { messages: ChatMessage[] }) {
         return (
           <li key={message.id} className={`rounded-lg px-3 py-2 ${sender.className}`} data-testid="conversation-message">
             <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-600">
-              <span className="font-semibold text-slate-800">{sender.label}</span>
+              <span className="font-semibold text-slate-800">{authors[message.id] ?? sender.label}</span>
               <Time date={message.createdAt} />
               {message.metadata?.fromCache === true ? <Badge tone="green">from cache</Badge> : null}
+              {ratings[message.id] === "helpful" ? <Badge tone="green">Rated helpful</Badge> : null}
+              {ratings[message.id] === "not_helpful" ? <Badge tone="red">Rated not helpful</Badge> : null}
             </div>
             <p className="whitespace-pre-wrap break-words text-sm">{message.content}</p>
           </li>

@@ -9,10 +9,14 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Notice } from "@/components/ui/notice";
 import { withTenant } from "@/lib/db/tenant";
 import { getTicketDetail } from "@/lib/tickets/queries";
+import { conversationNames, suggestReusableEntry } from "@/lib/tickets/reusable-entry";
 import { currentStaff } from "../../_lib/session";
 import { ContextList } from "./context-list";
 import { Conversation } from "./conversation";
 import { ResolveForm } from "./resolve-form";
+import { PresenceBar } from "./presence-bar";
+import { CloseForm, ReopenButton } from "./ticket-controls";
+import { AutoRefresh } from "@/components/dashboard/auto-refresh";
 
 export const metadata: Metadata = { title: "Ticket" };
 
@@ -27,14 +31,22 @@ export default async function TicketPage({
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   // RLS shows only the staff member's tenant: another tenant's ticket is simply absent.
-  const ticket = await withTenant(staff.claims, (tx) => getTicketDetail(tx, id.data));
-  if (!ticket) notFound();
+  const found = await withTenant(staff.claims, async (tx) => {
+    const detail = await getTicketDetail(tx, id.data);
+    return detail && { ticket: detail, names: await conversationNames(tx, detail.conversationId) };
+  });
+  if (!found) notFound();
+  const { ticket, names } = found;
+  const suggestion = { ...suggestReusableEntry(ticket.question, ticket.draft ?? "", names), names };
   const { sent } = await searchParams;
   const resolved = ticket.status === "resolved";
   const reason = reasonLabel(ticket.escalationReason);
 
   return (
     <>
+      {/* The customer's follow-ups and colleagues' replies appear while the page is open. */}
+      {resolved ? null : <AutoRefresh seconds={4} />}
+      {resolved ? null : <PresenceBar ticketId={ticket.id} />}
       <Link href="/dashboard" className="text-sm font-medium text-indigo-700 hover:underline">
         ← Inbox
       </Link>
@@ -50,8 +62,7 @@ export default async function TicketPage({
       {resolved && sent ? (
         <Notice tone="success" title="Answer sent" className="mb-6">
           The customer sees your answer in the chat
-          {sent === "emailed" && ticket.userEmail ? ` and gets it by email at ${ticket.userEmail}` : ""}. It is saved to the answer
-          cache for similar questions.
+          {sent === "emailed" && ticket.userEmail ? ` and gets it by email at ${ticket.userEmail}` : ""}.
         </Notice>
       ) : null}
 
@@ -69,8 +80,14 @@ export default async function TicketPage({
           <Card aria-labelledby="answer-title">
             <CardHeader
               id="answer-title"
-              title={resolved ? "Answer" : "AI draft and your answer"}
-              description={resolved ? undefined : "Edit the draft (or write your own), then approve it."}
+              title={resolved ? "Answer" : ticket.status === "open" ? "Your reply" : "AI draft and your answer"}
+              description={
+                resolved
+                  ? undefined
+                  : ticket.status === "open"
+                    ? "You are talking with the customer: reply again, or close the ticket."
+                    : "Edit the draft (or write your own), then approve it."
+              }
               action={
                 resolved ? null : (
                   <div className="flex flex-wrap gap-1.5">
@@ -83,9 +100,11 @@ export default async function TicketPage({
             <CardBody>
               {resolved ? (
                 <div className="space-y-3">
-                  <p className="whitespace-pre-wrap text-sm text-slate-900" data-testid="ticket-answer">
-                    {ticket.answer}
-                  </p>
+                  {ticket.answer ? (
+                    <p className="whitespace-pre-wrap text-sm text-slate-900" data-testid="ticket-answer">
+                      {ticket.answer}
+                    </p>
+                  ) : null}
                   <p className="text-sm text-slate-600" data-testid="resolved-by">
                     Resolved by {ticket.resolvedBy?.displayName ?? ticket.resolvedBy?.email ?? "a former staff member"}
                     {ticket.resolvedAt ? (
@@ -93,8 +112,9 @@ export default async function TicketPage({
                         {" "}on <Time date={ticket.resolvedAt} />
                       </>
                     ) : null}
-                    .
+                    {ticket.closedReason && ticket.closedReason !== "Answered" ? ` · closed: ${ticket.closedReason}` : ""}.
                   </p>
+                  <ReopenButton ticketId={ticket.id} />
                 </div>
               ) : (
                 <>
@@ -103,7 +123,16 @@ export default async function TicketPage({
                       The assistant had no draft for this question: write the answer yourself.
                     </Notice>
                   )}
-                  <ResolveForm ticketId={ticket.id} draft={ticket.draft ?? ""} userEmail={ticket.userEmail} />
+                  <ResolveForm
+                    ticketId={ticket.id}
+                    draft={ticket.status === "open" ? "" : (ticket.draft ?? "")}
+                    userEmail={ticket.userEmail}
+                    suggestion={suggestion}
+                    seenReplies={ticket.humanReplies}
+                  />
+                  <div className="mt-6 border-t border-slate-200 pt-4">
+                    <CloseForm ticketId={ticket.id} />
+                  </div>
                 </>
               )}
             </CardBody>
@@ -112,7 +141,7 @@ export default async function TicketPage({
           <Card aria-labelledby="conversation-title">
             <CardHeader id="conversation-title" title="Conversation" />
             <CardBody>
-              <Conversation messages={ticket.messages} />
+              <Conversation messages={ticket.messages} authors={ticket.authors} ratings={ticket.ratings} />
             </CardBody>
           </Card>
         </div>

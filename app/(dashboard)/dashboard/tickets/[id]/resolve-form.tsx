@@ -5,13 +5,27 @@ import { startTransition, useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import { resolveTicketAction } from "./actions";
+import { replyTicketAction } from "./actions";
+import { ReusableEntryFields, type ReusableSuggestion } from "./reusable-entry-fields";
 
 const MAX_ANSWER = 20_000;
 
 /** The answer editor, prefilled with the AI's draft; sending an empty answer is impossible. */
-export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; draft: string; userEmail: string | null }) {
-  const [state, action, pending] = useActionState(resolveTicketAction.bind(null, ticketId), {});
+export function ResolveForm({
+  ticketId,
+  draft,
+  userEmail,
+  suggestion,
+  seenReplies,
+}: {
+  ticketId: string;
+  draft: string;
+  userEmail: string | null;
+  suggestion: ReusableSuggestion;
+  /** Human replies shown on this page: a colleague's newer one makes the send stale. */
+  seenReplies: number;
+}) {
+  const [state, action, pending] = useActionState(replyTicketAction.bind(null, ticketId), {});
   const [answer, setAnswer] = useState(draft);
   const [touched, setTouched] = useState(false);
   const router = useRouter();
@@ -19,14 +33,18 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
 
   return (
     <form
+      data-reply-form
+      data-dirty={touched && answer !== draft ? "" : undefined}
       className="space-y-3"
       onSubmit={(event) => {
         event.preventDefault();
         if (empty) return;
-        const data = new FormData(event.currentTarget);
+        // The clicked button says whether the conversation stays open.
+        const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
         startTransition(() => action(data));
       }}
     >
+      <input type="hidden" name="seenReplies" value={seenReplies} />
       <label htmlFor="answer" className="block text-sm font-medium text-slate-700">
         Your answer
       </label>
@@ -45,7 +63,7 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
         disabled={pending}
       />
       <p id="answer-hint" className="text-xs text-slate-500">
-        {empty ? "Write an answer to send it." : "The customer sees this in the chat; it is also saved to the answer cache for similar questions."}
+        {empty ? "Write an answer to send it." : "The customer sees this in the chat (and by email)."}
       </p>
       <label className="flex items-start gap-2 text-sm text-slate-700">
         <input type="checkbox" name="notifyEmail" defaultChecked className="mt-0.5 h-4 w-4 rounded border-slate-300" disabled={pending} />
@@ -56,6 +74,7 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
           </span>
         </span>
       </label>
+      <ReusableEntryFields suggestion={suggestion} reply={answer} disabled={pending} />
       {state.error ? (
         <Notice tone={state.code === "conflict" ? "warning" : "error"} title={state.code === "conflict" ? "Not sent" : undefined}>
           <p>{state.error}</p>
@@ -66,9 +85,15 @@ export function ResolveForm({ ticketId, draft, userEmail }: { ticketId: string; 
           ) : null}
         </Notice>
       ) : null}
-      <Button type="submit" disabled={empty || pending}>
-        {pending ? "Sending…" : "Approve & send"}
-      </Button>
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" name="intent" value="close" disabled={empty || pending}>
+          {pending ? "Sending…" : "Approve & send"}
+        </Button>
+        <Button type="submit" name="intent" value="reply" variant="secondary" disabled={empty || pending}>
+          Send, keep open
+        </Button>
+      </div>
+      <p className="text-xs text-slate-500">Approve &amp; send closes the ticket; “Send, keep open” waits for the customer to answer back.</p>
     </form>
   );
 }
