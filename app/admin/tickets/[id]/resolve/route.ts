@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { text } from "@/lib/text";
 import { withStaff } from "@/lib/auth/with-staff";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
