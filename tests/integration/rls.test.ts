@@ -430,7 +430,7 @@ function insertSql(table: string, row: Record<string, unknown>): string {
  * functions aside). A new grant, or a function left executable by PUBLIC, fails here
  * until someone has looked at it and added it.
  */
-const POLICY_HELPERS = ["app.conversation_id", "app.current_tenant_id", "app.is_tenant_admin", "app.staff_role"];
+const POLICY_HELPERS = ["app.can_manage_knowledge", "app.conversation_id", "app.current_tenant_id", "app.is_tenant_admin", "app.staff_role"];
 const CLAIMS = ["auth.jwt", "auth.role", "auth.uid"];
 // app.cache_lookup is executable by PUBLIC (it takes the verified claims as an argument
 // and reads as cache_reader under its own policy), hence in every role's list.
