@@ -19,7 +19,7 @@ export async function register(): Promise<void> {
     embedder.warm?.().catch((error: unknown) => console.error(`[embeddings] ${(error as Error).message}`));
     if (process.env.CHAT_MODEL?.startsWith("local:")) void import("@/lib/ai/providers").then((m) => m.warmChatModel());
     if (process.env.INNGEST_EVENT_KEY) return;
-    const { ensureLocalJobRunner } = await import("@/lib/jobs/runner");
+    const { ensureLocalJobRunner } = await import("@/lib/flows/background-jobs");
     ensureLocalJobRunner();
   }
 }

@@ -31,7 +31,7 @@ import { toPgVector } from "@/lib/ai/vector";
 import { cacheSettingsFor, lookupCache, lookupCacheAs, normalizeQuestion, type CacheHit } from "@/lib/cache";
 import type { QuestionScope } from "@/lib/cache/pgvector";
 import { withTenant } from "@/lib/db/tenant";
-import { visitorClaims, type RequestClaims } from "@/lib/auth/claims";
+import { visitorClaims, type RequestClaims } from "@/lib/db/claims";
 import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { round } from "@/eval/lib/stats";
 import { planTenantQueries, usedDimensions, VectorSet, type CacheQuery, type QueryKind } from "./lib/cache-queries";

@@ -18,7 +18,7 @@ import { DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "
 import { relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import { getLocalEngine } from "@/lib/ai/local-llm/runtime";
 import { env } from "@/lib/env";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { expectedAnswer, seedManyCaches, syntheticQuestions } from "./lib/cache-seed";
 import { runCli } from "./lib/lifecycle";
 import { emitResult, latencyJson } from "./lib/result";

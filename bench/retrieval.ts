@@ -16,7 +16,7 @@ import { startRunDatabase } from "@/bench/lib/run-database";
 import { createRunTenant } from "@/bench/lib/tenants";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { toPgVector } from "@/lib/ai/vector";
-import { visitorClaims } from "@/lib/auth/claims";
+import { visitorClaims } from "@/lib/db/claims";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { embeddingInput } from "@/lib/rag/chunk-store";
 import { retrieve } from "@/lib/rag/retrieve";

@@ -26,9 +26,9 @@ import { startRunDatabase } from "@/bench/lib/run-database";
 import { createRunTenant } from "@/bench/lib/tenants";
 import { OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
 import { getEmbedder, hashEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
-import { systemClaims, visitorClaims } from "@/lib/auth/claims";
+import { systemClaims, visitorClaims } from "@/lib/db/claims";
 import { withService, withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { retrieve } from "@/lib/rag/retrieve";
 

@@ -16,7 +16,7 @@ import { ANSWER_SYSTEM, answerPrompt } from "@/lib/agent/prompts";
 import { DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import { loadNodeLlamaEngine } from "@/lib/ai/local-llm/node-llama-engine";
 import { calibrate, fitCalibration, relevanceTurns } from "@/lib/ai/local-llm/relevance";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { parseFlags } from "./lib/args";
 import { parseJsonl } from "./lib/jsonl";
 import { wixqaRecordSchema, type WixqaRecord } from "./lib/wixqa";

@@ -1,12 +1,12 @@
-import { createSweepFunction } from "@/inngest/client";
+import { createSweepFunction } from "@/inngest/job-functions";
 import { ingestDocument, reembedTenantChunks } from "@/inngest/ingest-document";
 import { sendEmail } from "@/inngest/send-email";
-import { sweeps } from "@/lib/jobs/registry";
+import { jobCatalog } from "@/lib/flows/background-jobs";
 
 /** Every function the app serves at /api/inngest. Append new ones here. */
 export const functions = [
   ingestDocument,
   reembedTenantChunks,
   sendEmail,
-  ...sweeps.filter((sweep) => !sweep.localOnly).map(createSweepFunction),
+  ...jobCatalog.sweeps.filter((sweep) => !sweep.localOnly).map(createSweepFunction),
 ];

@@ -1,4 +1,4 @@
-import { createJobFunction } from "@/inngest/client";
+import { createJobFunction } from "@/inngest/job-functions";
 import { INGEST_SOURCE_JOB } from "@/lib/rag/ingest-job";
 import { REEMBED_TENANT_JOB } from "@/lib/rag/reembed";
 

@@ -1,9 +1,6 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
+import { EMAIL_QUEUED_EVENT, inngest } from "@/lib/jobs/inngest";
 import { dispatchDueEmails } from "@/lib/email/dispatch";
-
-/** Sent after a transaction that queued e-mail commits, so it goes out within seconds. */
-export const EMAIL_QUEUED_EVENT = "email/queued";
 
 /**
  * Deployed, the outbox is drained by Inngest: at once on "email/queued", and every minute

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { getSemanticCache } from "@/lib/cache";
 import { toPgVector } from "@/lib/ai/vector";
 import { normalizeQuestion } from "@/lib/cache/question-key";

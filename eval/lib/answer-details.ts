@@ -2,7 +2,7 @@ import { threadIdFor } from "@/lib/agent/context";
 import { getAgentGraph } from "@/lib/agent/graph";
 import type { AgentStateValue, GenerationStats } from "@/lib/agent/state";
 import type { AnswerEvidence } from "@/lib/ai/answer-calibration";
-import { visitorClaims } from "@/lib/auth/claims";
+import { visitorClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 
 export interface RunDetails {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { systemClaims, visitorClaims } from "@/lib/auth/claims";
+import { systemClaims, visitorClaims } from "@/lib/db/claims";
 import type { Embedder } from "@/lib/ai/embeddings";
 import { lookupCacheAs, writeCache } from "@/lib/cache";
 import { withTenant } from "@/lib/db/tenant";

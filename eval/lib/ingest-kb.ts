@@ -1,6 +1,6 @@
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { wasInterrupted } from "@/bench/lib/lifecycle";
 import type { KbDocument } from "./kb";

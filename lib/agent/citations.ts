@@ -1,4 +1,4 @@
-import type { Citation, RetrievedChunk } from "@/lib/rag/types";
+import type { Citation, RetrievedChunk } from "@/lib/ai/retrieval-types";
 
 /** A chunk as an answer cites it; chunks without a source fall back to their own id. */
 export function citationOf(chunk: RetrievedChunk): Citation {

@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
-import type { Citation } from "@/lib/rag/types";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
+import type { Citation } from "@/lib/ai/retrieval-types";
 
 /** One thread per user question: a conversation can hold several questions and tickets. */
 export function threadIdFor(conversationId: string, userMessageId: string): string {

@@ -4,7 +4,7 @@ import type pg from "pg";
 import { pool } from "@/lib/db/pool";
 import { createCheckpointer, setupCheckpointTables } from "./checkpointer";
 import { assessConfidence } from "./nodes/assess-confidence";
-import { cacheCheck } from "./nodes/cache-check";
+import { cacheCheck } from "@/lib/flows/cached-answer";
 import { cacheUpdate } from "./nodes/cache-update";
 import { escalate } from "./nodes/escalate";
 import { generate } from "./nodes/generate";

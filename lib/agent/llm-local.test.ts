@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fakeLocalEngine } from "@/tests/support/fake-local-engine";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { escalationReasonOf, judgeWithLocalModel } from "./llm";
 import { AppError } from "@/lib/errors";
 import { MODEL_BUSY_MESSAGE } from "@/lib/ai/local-llm/queue";

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 import { calibrate, relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import { fitByRank } from "@/lib/ai/local-llm/trim";
 import { isModelBusyError } from "@/lib/ai/local-llm/queue";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { ANSWER_SYSTEM, answerPrompt, ASSESS_SYSTEM, assessPrompt, GRADE_SYSTEM, gradePrompt } from "./prompts";
 import type { EscalationReason } from "./state";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { combineConfidence } from "./nodes/assess-confidence";
 import { answerPrompt, citedNumbers, numberedContext, renumberCitations } from "./prompts";
 

@@ -1,4 +1,4 @@
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 
 /** Chunk text sent to a model is capped so one huge chunk cannot crowd out the rest. */
 const MAX_CHUNK_CHARS = 2_000;

@@ -1,7 +1,7 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import type { CacheCheck } from "./nodes/cache-check";
+import type { CacheCheck } from "@/lib/flows/cached-answer";
 
 export interface QuestionEmbedding {
   /** null when the embedding service failed: the run goes on without the cache. */

@@ -1,9 +1,9 @@
 import "server-only";
 import { Command } from "@langchain/langgraph";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { threadIdFor, type AgentEvent } from "./context";
 import { getAgentGraph, type AgentGraph } from "./graph";
-import { cacheHitEvent, checkCache, type CacheCheck } from "./nodes/cache-check";
+import { cacheHitEvent, checkCache, type CacheCheck } from "@/lib/flows/cached-answer";
 import { memoizedEmbedding, type QuestionEmbedding, type RunMemo } from "./question-embedding";
 import type { HumanResolution } from "./state";
 import { timed, type RequestTiming } from "@/lib/chat/timing";

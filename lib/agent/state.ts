@@ -1,6 +1,8 @@
 import { Annotation } from "@langchain/langgraph";
 import type { AnswerEvidence } from "@/lib/ai/answer-calibration";
-import type { Citation, RetrievedChunk } from "@/lib/rag/types";
+import type { Citation, RetrievedChunk } from "@/lib/ai/retrieval-types";
+import type { AnswerDelivery } from "@/lib/tenants/settings";
+import type { EscalationReason } from "@/lib/tickets/escalation";
 
 /** The conversation as the graph sees it; the messages table is the record users see. */
 export interface AgentMessage {
@@ -10,22 +12,9 @@ export interface AgentMessage {
 
 export type AgentOutcome = "answered" | "answered_from_cache" | "escalated" | "resolved";
 
-export type EscalationReason =
-  | "low_confidence"
-  | "no_relevant_context"
-  | "model_error"
-  | "model_busy"
-  | "retrieval_error"
-  | "budget_exhausted"
-  | "unexpected_error"
-  | "visitor_request";
+export type { EscalationReason };
 
-/**
- * How an answer reaches the visitor: "stream" shows it as it is written once the
- * evidence gate passes (and hands over with the draft if the check after fails);
- * "hold" releases it only after the check (a tenant setting).
- */
-export type AnswerDelivery = "stream" | "hold";
+export type { AnswerDelivery };
 
 /** Speed of one generated answer, recorded beside it. */
 export interface GenerationStats {

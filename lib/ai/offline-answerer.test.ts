@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { uniformEvidence } from "@/tests/support/answer-evidence";
 import { embedOffline, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
 import { cosineSimilarity, EMBEDDING_DIMENSIONS } from "@/lib/ai/vector";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { HELP_ARTICLES } from "@/tests/support/knowledge-fixtures";
 import { assembleAnswer, dedupeUnits, pickUnits, type ScoredUnit } from "./answer-assembly";
 import { calibrationFor, confidenceFromEvidence, fitCalibration } from "./answer-calibration";

@@ -1,4 +1,4 @@
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { calibrationFor, confidenceFromEvidence, type AnswerEvidence } from "./answer-calibration";
 import { assembleAnswer, pickUnits, type AnswerGroup, type ScoredUnit } from "./answer-assembly";
 import { embedWithMemo } from "./embedding-memo";

@@ -1,4 +1,4 @@
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 import { contentTerms, termOverlap } from "./terms";
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));

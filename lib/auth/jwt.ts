@@ -1,7 +1,7 @@
 import { hkdfSync } from "node:crypto";
 import { SignJWT, jwtVerify, errors as joseErrors } from "jose";
 import { z } from "zod";
-import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import type { RequestClaims, StaffRole } from "@/lib/auth/claims";
+import type { RequestClaims, StaffRole } from "@/lib/db/claims";
 import { parseClaims, verifyToken } from "@/lib/auth/jwt";
 import { createSupabaseServerClient, createSupabaseTokenClient } from "@/lib/auth/supabase";
 import { withTenant } from "@/lib/db/tenant";

@@ -1,6 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { staffClaims, type RequestClaims, type StaffRole } from "@/lib/auth/claims";
+import { staffClaims, type RequestClaims, type StaffRole } from "@/lib/db/claims";
 import { STAFF_SESSION_SECONDS } from "@/lib/auth/jwt";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { readStaffClaims, SESSION_COOKIE } from "@/lib/auth/session";

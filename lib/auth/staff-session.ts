@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { signClaims, STAFF_SESSION_SECONDS } from "@/lib/auth/jwt";
 import { withSignInRole, withTenant } from "@/lib/db/tenant";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { StaffRole } from "@/lib/auth/claims";
+import type { StaffRole } from "@/lib/db/claims";
 import { assertSameOriginWrite, usesCookieAuth } from "@/lib/auth/same-origin";
 import { requireStaff, type StaffSession } from "@/lib/auth/session";
 import { errorResponse } from "@/lib/errors";

@@ -5,7 +5,7 @@ import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import type { CacheSource } from "@/lib/cache/port";
 import { assertNoPersonalData } from "@/lib/privacy/cache-guard";
-import type { Citation } from "@/lib/rag/types";
+import type { Citation } from "@/lib/ai/retrieval-types";
 
 /** One row of the Control Center's "Answer cache" page. */
 export interface CacheEntrySummary {

@@ -1,5 +1,5 @@
 import "server-only";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 
 /**

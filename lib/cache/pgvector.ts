@@ -2,7 +2,7 @@ import "server-only";
 import pg from "pg";
 import { z } from "zod";
 import { toPgVector } from "@/lib/ai/vector";
-import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
 import type { Tx } from "@/lib/db/tenant";
 import { countCacheHit } from "@/lib/cache/hit-counter";

@@ -1,5 +1,5 @@
 import type { Tx } from "@/lib/db/tenant";
-import type { Citation } from "@/lib/rag/types";
+import type { Citation } from "@/lib/ai/retrieval-types";
 
 export type CacheSource = "ai" | "human";
 

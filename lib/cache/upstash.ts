@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { LOOKUP_CANDIDATES, pickBestHit } from "@/lib/cache/ranking";
-import type { Citation } from "@/lib/rag/types";
+import type { Citation } from "@/lib/ai/retrieval-types";
 
 /** What each vector carries; expiry and timestamps are epoch milliseconds so filters can compare them. */
 export interface UpstashEntryMetadata {

@@ -1,6 +1,6 @@
 import "server-only";
 import pg from "pg";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { latestMessageId, listMessages } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import type { LiveStreamLease } from "./live-streams";

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";

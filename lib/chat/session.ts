@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { visitorClaims } from "@/lib/auth/claims";
+import { visitorClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";

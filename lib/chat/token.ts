@@ -1,5 +1,5 @@
 import "server-only";
-import { visitorClaims, type RequestClaims } from "@/lib/auth/claims";
+import { visitorClaims, type RequestClaims } from "@/lib/db/claims";
 import { signClaims, verifyToken } from "@/lib/auth/jwt";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";

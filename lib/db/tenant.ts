@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { requestClaimsSchema, type RequestClaims } from "@/lib/auth/claims";
+import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
 
 /** What query functions receive: a client inside an open, scoped transaction. */

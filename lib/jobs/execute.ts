@@ -1,7 +1,6 @@
 import "server-only";
-import { jobHandlers } from "@/lib/jobs/registry";
 import { claimJobById, extendLease, markJobAttemptFailed, markJobSucceeded } from "@/lib/jobs/store";
-import { isPermanentJobError, type Job } from "@/lib/jobs/types";
+import { isPermanentJobError, type Job, type JobCatalog } from "@/lib/jobs/types";
 
 /**
  * How long a claimed job stays with its runner without a heartbeat (renewed every third
@@ -31,11 +30,12 @@ function messageOf(error: unknown): string {
  * renewed while the handler runs, so only a runner that stopped loses its job.
  */
 export async function runClaimedJob(
+  catalog: JobCatalog,
   job: Job,
   options: { leaseMs?: number; isFinalAttempt?: boolean; maxAttempts?: number } = {},
 ): Promise<JobOutcome> {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const handler = jobHandlers[job.name];
+  const handler = catalog.handlers[job.name];
   if (!handler) {
     const error = `No handler is registered for job "${job.name}".`;
     await markJobAttemptFailed(job, error, null);
@@ -73,6 +73,7 @@ export type JobByIdResult = { status: "missing" } | { status: "already-succeeded
  * means the row is not visible: not committed yet, or its transaction rolled back.
  */
 export async function runJobById(
+  catalog: JobCatalog,
   jobId: string,
   options: { tenantId: string; isFinalAttempt: boolean; maxAttempts: number },
 ): Promise<JobByIdResult> {
@@ -84,5 +85,5 @@ export async function runJobById(
     await markJobAttemptFailed(claim.job, error, null);
     return { status: "failed", error, permanent: true };
   }
-  return runClaimedJob(claim.job, { isFinalAttempt: options.isFinalAttempt, maxAttempts: options.maxAttempts });
+  return runClaimedJob(catalog, claim.job, { isFinalAttempt: options.isFinalAttempt, maxAttempts: options.maxAttempts });
 }

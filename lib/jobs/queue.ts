@@ -67,7 +67,7 @@ export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<Enqueu
   if (inserted.rows[0]) {
     const job = toJob(inserted.rows[0]);
     if (env().INNGEST_EVENT_KEY) {
-      const { sendJobEvent } = await import("@/inngest/client");
+      const { sendJobEvent } = await import("@/lib/jobs/inngest");
       await sendJobEvent(job);
     }
     return { ...job, created: true };
@@ -79,9 +79,4 @@ export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<Enqueu
   ]);
   if (!existing.rows[0]) throw new Error(`Job ${input.idempotencyKey} conflicted but cannot be read.`);
   return { ...toJob(existing.rows[0]), created: false };
-}
-
-/** Inngest event name of a job: one event per job name, its data naming the job row. */
-export function jobEventName(jobName: string): string {
-  return `jobs/${jobName}`;
 }

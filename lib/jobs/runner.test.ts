@@ -4,8 +4,8 @@ import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { resetEnvForTests } from "@/lib/env";
 import { enqueueJob } from "@/lib/jobs/queue";
-import { jobHandlers } from "@/lib/jobs/registry";
-import { runJobsUntilIdle, startJobRunner } from "@/lib/jobs/runner";
+import { jobCatalog } from "@/lib/flows/background-jobs";
+import { runJobsUntilIdle, startJobRunner } from "@/lib/flows/background-jobs";
 import { claimDueJobs, markJobSucceeded, pruneFinishedJobs } from "@/lib/jobs/store";
 import { PermanentJobError, type JobContext } from "@/lib/jobs/types";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
@@ -15,13 +15,13 @@ const calls: Array<{ payload: unknown; ctx: JobContext }> = [];
 
 beforeAll(async () => {
   tenant = await createTestTenant("jobs");
-  jobHandlers["test.record"] = async (payload, ctx) => {
+  jobCatalog.handlers["test.record"] = async (payload, ctx) => {
     calls.push({ payload, ctx });
   };
-  jobHandlers["test.fail"] = async () => {
+  jobCatalog.handlers["test.fail"] = async () => {
     throw new Error("provider unavailable");
   };
-  jobHandlers["test.permanent"] = async () => {
+  jobCatalog.handlers["test.permanent"] = async () => {
     throw new PermanentJobError("the file is corrupt");
   };
 });
@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const name of ["test.record", "test.fail", "test.permanent", "test.flaky"]) delete jobHandlers[name];
+  for (const name of ["test.record", "test.fail", "test.permanent", "test.flaky"]) delete jobCatalog.handlers[name];
   await closePool();
 });
 
@@ -83,7 +83,7 @@ describe("enqueueJob", () => {
   });
 
   it("also sends the Inngest event when Inngest is configured", async () => {
-    const { inngest } = await import("@/inngest/client");
+    const { inngest } = await import("@/lib/jobs/inngest");
     const send = vi.spyOn(inngest, "send").mockResolvedValue({ ids: ["x"] } as never);
     process.env.INNGEST_EVENT_KEY = "test-key";
     resetEnvForTests();
@@ -142,7 +142,7 @@ describe("runJobsUntilIdle", () => {
 
   it("tells the handler which attempt is the last one, and succeeds on a later attempt", async () => {
     const seen: JobContext[] = [];
-    jobHandlers["test.flaky"] = async (_payload, ctx) => {
+    jobCatalog.handlers["test.flaky"] = async (_payload, ctx) => {
       seen.push(ctx);
       if (ctx.attempt < 3) throw new Error(`flaky ${ctx.attempt}`);
     };

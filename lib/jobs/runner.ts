@@ -1,8 +1,7 @@
 import "server-only";
 import { DEFAULT_LEASE_MS, runClaimedJob, type JobOutcome } from "@/lib/jobs/execute";
-import { abandonedJobHandlers, sweeps as registeredSweeps } from "@/lib/jobs/registry";
 import { claimDueJobs, claimJobById, failAbandonedJobs } from "@/lib/jobs/store";
-import type { Sweep } from "@/lib/jobs/types";
+import type { JobCatalog, Sweep } from "@/lib/jobs/types";
 
 export interface JobRunnerOptions {
   /** Jobs run at the same time by this process. */
@@ -10,6 +9,7 @@ export interface JobRunnerOptions {
   /** How long to wait before looking again when no job is due. */
   pollMs?: number;
   leaseMs?: number;
+  /** Instead of the catalogue's sweeps (tests). */
   sweeps?: Sweep[];
 }
 
@@ -23,11 +23,11 @@ export interface JobRunner {
  * public.jobs, so whatever was queued or running when the process stopped is picked up
  * by the next runner: queued jobs when due, running ones when their lease expires.
  */
-export function startJobRunner(options: JobRunnerOptions = {}): JobRunner {
+export function startJobRunner(catalog: JobCatalog, options: JobRunnerOptions = {}): JobRunner {
   const concurrency = options.concurrency ?? 2;
   const pollMs = options.pollMs ?? 1_000;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const sweeper = createSweeper(options.sweeps ?? registeredSweeps);
+  const sweeper = createSweeper(options.sweeps ?? catalog.sweeps);
   const inFlight = new Set<Promise<unknown>>();
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -49,10 +49,10 @@ export function startJobRunner(options: JobRunnerOptions = {}): JobRunner {
           await Promise.race(inFlight);
           continue;
         }
-        await settleAbandonedJobs();
+        await settleAbandonedJobs(catalog);
         const jobs = await claimDueJobs({ limit: concurrency - inFlight.size, leaseMs });
         for (const job of jobs) {
-          const run = runClaimedJob(job, { leaseMs })
+          const run = runClaimedJob(catalog, job, { leaseMs })
             .catch((error) => console.error(`[jobs] ${job.name} ${job.id} could not be recorded:`, error))
             .finally(() => inFlight.delete(run));
           inFlight.add(run);
@@ -87,14 +87,14 @@ export interface RunSummary {
  * ignoreBackoff, jobs waiting for a retry count as due, so a failing job runs to its
  * last attempt.
  */
-export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJobs?: number } = {}): Promise<RunSummary> {
+export async function runJobsUntilIdle(catalog: JobCatalog, options: { ignoreBackoff?: boolean; maxJobs?: number } = {}): Promise<RunSummary> {
   const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
   const maxJobs = options.maxJobs ?? 10_000;
-  await settleAbandonedJobs();
+  await settleAbandonedJobs(catalog);
   while (summary.outcomes.length < maxJobs) {
     const [job] = await claimDueJobs({ limit: 1, leaseMs: DEFAULT_LEASE_MS, ignoreBackoff: options.ignoreBackoff });
     if (!job) break;
-    const outcome = await runClaimedJob(job);
+    const outcome = await runClaimedJob(catalog, job);
     summary[outcome.status] += 1;
     summary.outcomes.push(outcome);
   }
@@ -102,9 +102,9 @@ export async function runJobsUntilIdle(options: { ignoreBackoff?: boolean; maxJo
 }
 
 /** Records crashed final attempts as failed, and fails the work they were doing. */
-async function settleAbandonedJobs(): Promise<void> {
+async function settleAbandonedJobs(catalog: JobCatalog): Promise<void> {
   for (const job of await failAbandonedJobs()) {
-    await abandonedJobHandlers[job.name]?.(job).catch((error: unknown) =>
+    await catalog.abandoned[job.name]?.(job).catch((error: unknown) =>
       console.error(`[jobs] ${job.name} ${job.id}: could not record the abandoned work:`, error instanceof Error ? error.message : error),
     );
   }
@@ -116,12 +116,12 @@ async function settleAbandonedJobs(): Promise<void> {
  * took a process down can never stop the product from starting. Tenant jobs run after
  * start-up, on the runner.
  */
-export async function runOwnJobs(jobIds: string[]): Promise<RunSummary> {
+export async function runOwnJobs(catalog: JobCatalog, jobIds: string[]): Promise<RunSummary> {
   const summary: RunSummary = { succeeded: 0, retrying: 0, failed: 0, outcomes: [] };
   for (const id of jobIds) {
     const claim = await claimJobById(id, DEFAULT_LEASE_MS);
     if (claim.state !== "claimed") continue;
-    const outcome = await runClaimedJob(claim.job);
+    const outcome = await runClaimedJob(catalog, claim.job);
     summary[outcome.status] += 1;
     summary.outcomes.push(outcome);
   }
@@ -152,7 +152,7 @@ function createSweeper(list: Sweep[]) {
 const globalForRunner = globalThis as unknown as { __supportJobRunner?: JobRunner };
 
 /** Starts the process's runner once (Next.js may load instrumentation more than once). */
-export function ensureLocalJobRunner(options?: JobRunnerOptions): JobRunner {
-  globalForRunner.__supportJobRunner ??= startJobRunner(options);
+export function ensureLocalJobRunner(catalog: JobCatalog, options?: JobRunnerOptions): JobRunner {
+  globalForRunner.__supportJobRunner ??= startJobRunner(catalog, options);
   return globalForRunner.__supportJobRunner;
 }

@@ -48,3 +48,14 @@ export class PermanentJobError extends Error {
 export function isPermanentJobError(error: unknown): error is PermanentJobError {
   return error instanceof PermanentJobError;
 }
+
+/**
+ * What a process can run: the handler of every job name, what to do when a job's every
+ * attempt died with its process, and the periodic sweeps. The product's catalogue is in
+ * lib/flows/background-jobs.ts; lib/jobs runs whatever catalogue it is given.
+ */
+export interface JobCatalog {
+  handlers: Record<string, JobHandler>;
+  abandoned: Record<string, (job: Job) => Promise<void>>;
+  sweeps: Sweep[];
+}

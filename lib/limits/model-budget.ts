@@ -1,5 +1,5 @@
 import "server-only";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { getTenantSettings } from "@/lib/tenants/settings";

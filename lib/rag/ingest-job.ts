@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 import { defineJob } from "@/lib/jobs/define";
 import type { Job } from "@/lib/jobs/types";

@@ -1,6 +1,6 @@
 import "server-only";
 import { getEmbedder, type Embedder } from "@/lib/ai/embeddings";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { invalidateCachedSources } from "@/lib/cache";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { PermanentJobError } from "@/lib/jobs/types";

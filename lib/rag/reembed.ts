@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { toPgVector } from "@/lib/ai/vector";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { setCacheEmbeddings, staleCacheEntries } from "@/lib/cache";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { defineJob } from "@/lib/jobs/define";

@@ -4,7 +4,7 @@ import { toPgVector } from "@/lib/ai/vector";
 import type { Tx } from "@/lib/db/tenant";
 import { VISIBLE_CHUNK_SQL } from "@/lib/rag/chunk-store";
 import { fuseRankings } from "@/lib/rag/fusion";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 
 export interface RetrieveOptions {
   /** How many chunks to return (default 5). */

@@ -1,5 +1,5 @@
 import "server-only";
-import type { StaffRole } from "@/lib/auth/claims";
+import type { StaffRole } from "@/lib/db/claims";
 import type { Tx } from "@/lib/db/tenant";
 import { createStaffMember, createTenant } from "@/lib/tenants/provision";
 

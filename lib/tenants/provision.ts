@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { StaffRole } from "@/lib/auth/claims";
+import type { StaffRole } from "@/lib/db/claims";
 import { hashPassword } from "@/lib/auth/password";
 import type { Tx } from "@/lib/db/tenant";
 

@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { text } from "@/lib/text";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import type { AnswerDelivery } from "@/lib/agent/state";
 import { cacheSettingsFor, storedSimilarityThreshold, withSimilarityThreshold } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
@@ -10,6 +9,14 @@ import { allowedOriginsOf, embeddingOriginSchema } from "@/lib/tenants/embedding
 
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
 export const DEFAULT_BRANDING = { color: "#4f46e5", name: "Support", greeting: "Hi! How can we help?" } as const;
+
+/**
+ * How an answer reaches the visitor: "stream" shows it as it is written once the
+ * evidence gate passes (and hands over with the draft if the check after fails);
+ * "hold" releases it only after the check (a tenant setting).
+ */
+export const answerDeliveries = ["stream", "hold"] as const;
+export type AnswerDelivery = (typeof answerDeliveries)[number];
 
 const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5 for the brand colour.");
 
@@ -24,7 +31,7 @@ export const settingsPatchSchema = z
       .gt(0, "The cache similarity threshold must be above 0 and at most 1.")
       .max(1, "The cache similarity threshold must be above 0 and at most 1.")
       .nullable(),
-    answerDelivery: z.enum(["stream", "hold"], { message: 'Answer delivery must be "stream" or "hold".' }),
+    answerDelivery: z.enum(answerDeliveries, { message: 'Answer delivery must be "stream" or "hold".' }),
     cacheTtlDays: z
       .number()
       .int("The cache lifetime must be a whole number of days.")
@@ -82,7 +89,7 @@ export interface TenantSettings {
 // breaking the Control Center.
 const storedSchema = z.object({
   confidence_threshold: z.number().min(0).max(1).optional().catch(undefined),
-  answer_delivery: z.enum(["stream", "hold"]).optional().catch(undefined),
+  answer_delivery: z.enum(answerDeliveries).optional().catch(undefined),
   cache_ttl_days: z.number().int().min(1).max(3650).optional().catch(undefined),
   model_call_budget_monthly: z.number().int().min(0).optional().catch(undefined),
   agents_manage_knowledge: z.boolean().optional().catch(undefined),

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { text } from "@/lib/text";
-import { staffRoles, type StaffRole } from "@/lib/auth/claims";
+import { staffRoles, type StaffRole } from "@/lib/db/claims";
 import { hashPassword } from "@/lib/auth/password";
 import type { Tx } from "@/lib/db/tenant";
 import { env } from "@/lib/env";

@@ -1,7 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db/tenant";
 import { insertMessage } from "@/lib/chat/messages";
-import type { EscalationReason } from "@/lib/agent/state";
 
 /**
  * The hand-over message says what will happen: with an address on file, an e-mail goes
@@ -13,6 +12,17 @@ export function bridgeMessage(ticketNumber: number, email: string | null): strin
     : "A member of our team will reply here. Leave your email address below if you would like the answer by email too.";
   return `I need to check this with an expert. Ticket #${ticketNumber} created. ${next}`;
 }
+
+/** Why a question went to the humans (stored on the ticket). */
+export type EscalationReason =
+  | "low_confidence"
+  | "no_relevant_context"
+  | "model_error"
+  | "model_busy"
+  | "retrieval_error"
+  | "budget_exhausted"
+  | "unexpected_error"
+  | "visitor_request";
 
 export interface OpenTicketRef {
   id: string;

@@ -1,12 +1,13 @@
 import "server-only";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { getSemanticCache, writeCache, type CacheEntryInput, type CacheScope } from "@/lib/cache";
 import { notifyConversation } from "@/lib/chat/events";
 import { insertMessage } from "@/lib/chat/messages";
 import { issueConversationToken } from "@/lib/chat/token";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { queueEmail } from "@/lib/email/outbox";
+import { announceQueuedEmail } from "@/lib/jobs/inngest";
 import { env } from "@/lib/env";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { recordAudit } from "@/lib/db/audit";
@@ -118,14 +119,8 @@ export async function applyHumanResolution(claims: RequestClaims, input: HumanAn
     await notifyConversation(tx, { tenantId, conversationId: ticket.conversation_id, messageId: message.id });
     return true;
   });
-  if (emailQueued && env().INNGEST_EVENT_KEY) {
-    // After commit, so the function finds the row; if this send fails, the cron sends it.
-    const { inngest } = await import("@/inngest/client");
-    const { EMAIL_QUEUED_EVENT } = await import("@/inngest/send-email");
-    await inngest.send({ name: EMAIL_QUEUED_EVENT, data: {} }).catch((error: Error) => {
-      console.error("[email] could not send the email/queued event; the cron will send it:", error.message);
-    });
-  }
+  // After commit, so the function finds the row.
+  if (emailQueued) await announceQueuedEmail();
   return resolved;
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { withService, withTenant, type Tx } from "@/lib/db/tenant";
-import { runOwnJobs } from "@/lib/jobs/runner";
+import { runOwnJobs } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { ingestJobKey } from "@/lib/rag/ingest-job";
 import { DEMO_TENANTS, seedDemoTenants, type DemoLogin } from "@/lib/tenants/demo";

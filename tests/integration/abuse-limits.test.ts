@@ -4,7 +4,7 @@ import { GET as eventsRoute } from "@/app/chat/events/route";
 import { POST as sessionRoute } from "@/app/chat/session/route";
 import { POST as streamRoute } from "@/app/chat/stream/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
-import { storeQuestion } from "@/lib/chat/ask";
+import { storeQuestion } from "@/lib/flows/ask-question";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { env, resetEnvForTests } from "@/lib/env";

@@ -3,7 +3,7 @@ import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
 import { threadIdFor } from "@/lib/agent/context";
 import { createAgentGraph, resetAgentGraphForTests } from "@/lib/agent/graph";
 import { setChatModelForTests } from "@/lib/ai/providers";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { openTicket } from "@/lib/tickets/escalation";

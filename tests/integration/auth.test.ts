@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staffClaims } from "@/lib/auth/claims";
+import { staffClaims } from "@/lib/db/claims";
 import { signClaims, tokenKey, verifyClaims } from "@/lib/auth/jwt";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { requireStaff } from "@/lib/auth/session";

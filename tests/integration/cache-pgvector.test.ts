@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import { systemClaims, type RequestClaims } from "@/lib/auth/claims";
+import { systemClaims, type RequestClaims } from "@/lib/db/claims";
 import {
   cacheSettingsFor,
   normalizeQuestion,

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as sessionRoute } from "@/app/chat/session/route";
 import { POST as streamRoute } from "@/app/chat/stream/route";
 import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { flushCacheHits, writeCache } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { cacheSettingsFor, defaultSimilarityThreshold } from "@/lib/cache/settings";
 import { closePool } from "@/lib/db/pool";

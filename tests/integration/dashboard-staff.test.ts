@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { staffClaims, type RequestClaims } from "@/lib/auth/claims";
+import { staffClaims, type RequestClaims } from "@/lib/db/claims";
 import { verifyPassword } from "@/lib/auth/password";
 import { closePool } from "@/lib/db/pool";
 import { withService, withSignInRole, withTenant } from "@/lib/db/tenant";

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemClaims } from "@/lib/auth/claims";
+import { systemClaims } from "@/lib/db/claims";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { enqueueJob } from "@/lib/jobs/queue";
-import { jobHandlers } from "@/lib/jobs/registry";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { jobCatalog } from "@/lib/flows/background-jobs";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { deleteSource } from "@/lib/rag/sources";
 import { demoSeedingPlan, readDemoLogins, seedDemo } from "@/scripts/lib/seed-demo";
@@ -23,13 +23,13 @@ const poisonRuns: string[] = [];
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), "demo-seed-"));
   process.env.DATA_DIR = dataDir;
-  jobHandlers["test.poison"] = async (_payload, ctx) => {
+  jobCatalog.handlers["test.poison"] = async (_payload, ctx) => {
     poisonRuns.push(ctx.jobId);
   };
 });
 
 afterAll(async () => {
-  delete jobHandlers["test.poison"];
+  delete jobCatalog.handlers["test.poison"];
   if (previousDataDir === undefined) delete process.env.DATA_DIR;
   else process.env.DATA_DIR = previousDataDir;
   rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { buildPdf } from "@/bench/pdf-writer";
 import { getEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { validateUpload } from "@/lib/rag/upload";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";

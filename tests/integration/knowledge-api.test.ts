@@ -5,7 +5,7 @@ import { signClaims } from "@/lib/auth/jwt";
 import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import type { SourceSummary } from "@/lib/rag/sources";
 import { MAX_FILE_BYTES } from "@/lib/rag/upload";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";

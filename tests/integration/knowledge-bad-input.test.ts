@@ -5,7 +5,7 @@ import { buildPdf } from "@/bench/pdf-writer";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource, addUrlSource } from "@/lib/rag/add-source";
 import { retrieve } from "@/lib/rag/retrieve";
 import { getSource } from "@/lib/rag/sources";

@@ -4,7 +4,7 @@ import { POST } from "@/app/api/documents/route";
 import { buildPdf } from "@/bench/pdf-writer";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
-import { runOwnJobs } from "@/lib/jobs/runner";
+import { runOwnJobs } from "@/lib/flows/background-jobs";
 import { retrieve } from "@/lib/rag/retrieve";
 import type { SourceSummary } from "@/lib/rag/sources";
 import { seedKnowledgeBase } from "@/tests/support/knowledge-base";

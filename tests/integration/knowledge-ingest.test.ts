@@ -3,7 +3,7 @@ import { buildPdf } from "@/bench/pdf-writer";
 import { getEmbedder, hashEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { ingestSource } from "@/lib/rag/ingest";
 import { retrieve } from "@/lib/rag/retrieve";

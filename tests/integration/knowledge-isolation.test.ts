@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEmbedder, hashEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { closePool } from "@/lib/db/pool";
 import { withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { embeddingInput, insertChunks } from "@/lib/rag/chunk-store";
 import { retrieve } from "@/lib/rag/retrieve";

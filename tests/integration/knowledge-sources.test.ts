@@ -6,7 +6,7 @@ import { padEmbedding } from "@/lib/ai/vector";
 import { lookupCache, writeCache } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
-import { runJobsUntilIdle } from "@/lib/jobs/runner";
+import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource, addUrlSource } from "@/lib/rag/add-source";
 import { queueReembedsForModel } from "@/lib/rag/embedding-model";
 import { ingestSource } from "@/lib/rag/ingest";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { newQuestion, runAgent } from "@/tests/support/agent";

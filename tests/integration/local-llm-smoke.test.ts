@@ -6,7 +6,7 @@ import { ANSWER_SYSTEM } from "@/lib/agent/prompts";
 import { DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import { getChatModel } from "@/lib/ai/providers";
 import { env, resetEnvForTests } from "@/lib/env";
-import type { RetrievedChunk } from "@/lib/rag/types";
+import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
 
 /*
  * The real local LLM, end to end through the provider registry: CHAT_MODEL=local:… loads

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { beatPresence, waitingSummary } from "@/lib/tickets/presence";

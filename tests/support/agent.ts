@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AgentEvent } from "@/lib/agent/context";
 import type { AgentGraph } from "@/lib/agent/graph";
 import { askAgent, type AgentQuestion } from "@/lib/agent/run";
-import { storeQuestion } from "@/lib/chat/ask";
+import { storeQuestion } from "@/lib/flows/ask-question";
 import { createConversation } from "@/lib/chat/conversations";
 import { withTenant } from "@/lib/db/tenant";
 import type { TestTenant } from "./fixtures";

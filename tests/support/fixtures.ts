@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { staffClaims, visitorClaims, type RequestClaims, type StaffRole } from "@/lib/auth/claims";
+import { staffClaims, visitorClaims, type RequestClaims, type StaffRole } from "@/lib/db/claims";
 import { withService } from "@/lib/db/tenant";
 import { createStaffMember, createTenant } from "@/lib/tenants/provision";
 

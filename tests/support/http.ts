@@ -1,4 +1,4 @@
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { issueStaffToken } from "@/lib/auth/staff-session";
 
 /** A JSON request to a route handler, the way the widget or the Control Center sends it. */

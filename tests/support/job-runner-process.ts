@@ -5,7 +5,7 @@
  * process at a known point in the middle of a job.
  */
 import { getEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
-import { startJobRunner } from "@/lib/jobs/runner";
+import { startJobRunner } from "@/lib/flows/background-jobs";
 
 const stallAfter = Number(process.env.STALL_AFTER_EMBED_BATCHES ?? 0);
 if (stallAfter > 0) {

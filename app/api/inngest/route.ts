@@ -1,5 +1,5 @@
 import { serve } from "inngest/next";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/jobs/inngest";
 import { functions } from "@/inngest/index";
 
 // Ingesting a long document can take minutes; serverless hosts cut requests shorter by default.

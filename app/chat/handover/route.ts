@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requestHandover } from "@/lib/chat/handover";
+import { requestHandover } from "@/lib/flows/request-handover";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";

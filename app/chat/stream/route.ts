@@ -1,5 +1,5 @@
-import { askQuestion } from "@/lib/chat/ask";
-import { chatStreamResponse } from "@/lib/chat/stream";
+import { askQuestion } from "@/lib/flows/ask-question";
+import { chatStreamResponse } from "@/lib/flows/answer-stream";
 import { newRequestTiming } from "@/lib/chat/timing";
 import { readConversationToken } from "@/lib/chat/token";
 import { errorResponse } from "@/lib/errors";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { text } from "@/lib/text";
-import { MAX_MESSAGE_LENGTH } from "@/lib/chat/ask";
+import { MAX_MESSAGE_LENGTH } from "@/lib/flows/ask-question";
 
 const uiMessageSchema = z.object({
   role: z.enum(["user", "assistant", "system"]),

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { changeOwnPassword } from "@/lib/auth/change-password";
-import type { StaffRole } from "@/lib/auth/claims";
+import type { StaffRole } from "@/lib/db/claims";
 import { requireStaff } from "@/lib/auth/session";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";

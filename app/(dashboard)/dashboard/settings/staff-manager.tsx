@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import type { StaffRole } from "@/lib/auth/claims";
+import type { StaffRole } from "@/lib/db/claims";
 import { changeRoleAction, inviteStaffAction, removeStaffAction } from "./actions";
 
 interface Member {

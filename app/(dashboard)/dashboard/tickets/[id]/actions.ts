@@ -7,7 +7,7 @@ import { text } from "@/lib/text";
 import { requireStaff } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { closeTicket, reopenTicket } from "@/lib/tickets/close";
-import { replyToTicket } from "@/lib/tickets/resolve";
+import { replyToTicket } from "@/lib/flows/resolve-ticket";
 import { reusableEntrySchema } from "@/lib/tickets/reusable-entry-schema";
 import { runAction, type ActionState } from "../../_lib/action-state";
 

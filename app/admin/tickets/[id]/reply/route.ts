@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withStaff } from "@/lib/auth/with-staff";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
-import { replyToTicket } from "@/lib/tickets/resolve";
+import { replyToTicket } from "@/lib/flows/resolve-ticket";
 import { staffReplyFields } from "@/lib/tickets/reusable-entry-schema";
 
 const replySchema = z.object({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { withStaff } from "@/lib/auth/with-staff";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
-import { resolveTicket } from "@/lib/tickets/resolve";
+import { resolveTicket } from "@/lib/flows/resolve-ticket";
 import { staffReplyFields } from "@/lib/tickets/reusable-entry-schema";
 
 const resolveSchema = z.object(staffReplyFields);

@@ -5,8 +5,8 @@ import type { AgentGraph } from "@/lib/agent/graph";
 import { askAgent, type AgentQuestion } from "@/lib/agent/run";
 import { withTenant } from "@/lib/db/tenant";
 import { openTicket } from "@/lib/tickets/escalation";
-import { serverTimingHeader, timingMetadata, type RequestTiming } from "./timing";
-import type { ChatUIMessage } from "./ui-message";
+import { serverTimingHeader, timingMetadata, type RequestTiming } from "@/lib/chat/timing";
+import type { ChatUIMessage } from "@/lib/chat/ui-message";
 
 type Writer = UIMessageStreamWriter<ChatUIMessage>;
 

@@ -1,23 +1,8 @@
 import "server-only";
-import { Inngest, NonRetriableError, RetryAfterError } from "inngest";
-import { runJobById } from "@/lib/jobs/execute";
-import { jobEventName } from "@/lib/jobs/queue";
-import type { Job, Sweep } from "@/lib/jobs/types";
-
-/** Reads INNGEST_EVENT_KEY / INNGEST_SIGNING_KEY (and INNGEST_DEV for the dev server). */
-export const inngest = new Inngest({ id: "support-platform" });
-
-export interface JobEventData {
-  jobId: string;
-  tenantId: string;
-  idempotencyKey: string;
-}
-
-/** The event id is the job id, so Inngest drops a duplicate send of the same job. */
-export async function sendJobEvent(job: Job): Promise<void> {
-  const data: JobEventData = { jobId: job.id, tenantId: job.tenantId, idempotencyKey: job.idempotencyKey };
-  await inngest.send({ id: job.id, name: jobEventName(job.name), data });
-}
+import { NonRetriableError, RetryAfterError } from "inngest";
+import { runJobById } from "@/lib/flows/background-jobs";
+import { inngest, jobEventName, type JobEventData } from "@/lib/jobs/inngest";
+import type { Sweep } from "@/lib/jobs/types";
 
 /** How long an event may wait for its job row to be committed before it is dropped. */
 const MISSING_ROW_ATTEMPTS = 3;

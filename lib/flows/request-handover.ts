@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { findOpenTicket, openTicket } from "@/lib/tickets/escalation";
-import { notifyConversation } from "./events";
-import type { ChatMessage } from "./messages";
-import type { VisitorSession } from "./token";
+import { notifyConversation } from "@/lib/chat/events";
+import type { ChatMessage } from "@/lib/chat/messages";
+import type { VisitorSession } from "@/lib/chat/token";
 
 export interface Handover {
   ticketId: string;

@@ -1,5 +1,5 @@
 import "server-only";
-import { checkCacheIn, checkExactIn, type CacheCheck } from "@/lib/agent/nodes/cache-check";
+import { checkCacheIn, checkExactIn, type CacheCheck } from "@/lib/flows/cached-answer";
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { withTenant, type Tx } from "@/lib/db/tenant";
@@ -8,12 +8,12 @@ import { enforceLimits } from "@/lib/limits";
 import { questionRules } from "@/lib/limits/chat-rules";
 import type { AgentEvent } from "@/lib/agent/context";
 import { findOpenTicket } from "@/lib/tickets/escalation";
-import { getConversation } from "./conversations";
-import { notifyConversation } from "./events";
-import { insertMessage } from "./messages";
-import { classifySmallTalk, SMALL_TALK_REPLIES } from "./small-talk";
-import { timed, type RequestTiming } from "./timing";
-import type { VisitorSession } from "./token";
+import { getConversation } from "@/lib/chat/conversations";
+import { notifyConversation } from "@/lib/chat/events";
+import { insertMessage } from "@/lib/chat/messages";
+import { classifySmallTalk, SMALL_TALK_REPLIES } from "@/lib/chat/small-talk";
+import { timed, type RequestTiming } from "@/lib/chat/timing";
+import type { VisitorSession } from "@/lib/chat/token";
 
 export const MAX_MESSAGE_LENGTH = 4_000;
 

@@ -4,9 +4,9 @@ import { withTenant, type Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import type { AgentGraph } from "@/lib/agent/graph";
 import { resumeAgent } from "@/lib/agent/run";
-import { getTicketDetail, type TicketDetail } from "./queries";
-import { applyHumanResolution } from "./resolution";
-import { checkReusableEntry, type ReusableEntry } from "./reusable-entry";
+import { getTicketDetail, type TicketDetail } from "@/lib/tickets/queries";
+import { applyHumanResolution } from "@/lib/tickets/resolution";
+import { checkReusableEntry, type ReusableEntry } from "@/lib/tickets/reusable-entry";
 
 /** A claim older than this belongs to a request that died; another may take over. */
 const CLAIM_TIMEOUT = "1 minute";

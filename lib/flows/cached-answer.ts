@@ -1,14 +1,14 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import type { RequestClaims } from "@/lib/auth/claims";
+import type { RequestClaims } from "@/lib/db/claims";
 import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit } from "@/lib/cache";
 import type { QuestionScope } from "@/lib/cache/pgvector";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";
-import { claimsOf, emit, type AgentEvent } from "../context";
-import { questionEmbedding, type QuestionEmbedding, type RunMemo } from "../question-embedding";
-import type { AgentStateUpdate, AgentStateValue, AnswerDelivery } from "../state";
+import { claimsOf, emit, type AgentEvent } from "@/lib/agent/context";
+import { questionEmbedding, type QuestionEmbedding, type RunMemo } from "@/lib/agent/question-embedding";
+import type { AgentStateUpdate, AgentStateValue, AnswerDelivery } from "@/lib/agent/state";
 
 export interface CacheCheck {
   settings: { confidence_threshold: number; cache_ttl_days: number; answer_delivery: AnswerDelivery };
