@@ -4,7 +4,6 @@ import type pg from "pg";
 import { pool } from "@/lib/db/pool";
 import { createCheckpointer, setupCheckpointTables } from "./checkpointer";
 import { assessConfidence } from "./nodes/assess-confidence";
-import { cacheCheck } from "@/lib/flows/cached-answer";
 import { cacheUpdate } from "./nodes/cache-update";
 import { escalate } from "./nodes/escalate";
 import { generate } from "./nodes/generate";
@@ -17,13 +16,13 @@ type Step = "grade" | "generate" | "assess_confidence" | "cache_update";
 const orEscalate = (next: Step) => (state: AgentStateValue) => (state.escalation_reason ? "escalate" : next);
 
 /**
- * cache_check → hit: end | miss: retrieve → grade → generate → assess_confidence →
- * confident: cache_update → end | otherwise (or any failure on the way): escalate →
- * interrupt() … resume → human_resolution → end.
+ * A question the cache could not answer (the lookup is the flow's, before the run):
+ * retrieve → grade → generate → assess_confidence → confident: cache_update → end |
+ * otherwise (or any failure on the way): escalate → interrupt() … resume →
+ * human_resolution → end.
  */
 export function buildAgentGraph(checkpointer: BaseCheckpointSaver) {
   return new StateGraph(AgentState)
-    .addNode("cache_check", cacheCheck)
     .addNode("retrieve", retrieve)
     .addNode("grade", grade)
     .addNode("generate", generate)
@@ -31,8 +30,7 @@ export function buildAgentGraph(checkpointer: BaseCheckpointSaver) {
     .addNode("cache_update", cacheUpdate)
     .addNode("escalate", escalate)
     .addNode("human_resolution", humanResolution)
-    .addEdge(START, "cache_check")
-    .addConditionalEdges("cache_check", (state) => (state.is_cache_hit ? END : "retrieve"), [END, "retrieve"])
+    .addEdge(START, "retrieve")
     .addConditionalEdges("retrieve", orEscalate("grade"), ["grade", "escalate"])
     .addConditionalEdges("grade", orEscalate("generate"), ["generate", "escalate"])
     .addConditionalEdges("generate", orEscalate("assess_confidence"), ["assess_confidence", "escalate"])

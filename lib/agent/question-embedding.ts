@@ -1,7 +1,6 @@
 import "server-only";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import type { CacheCheck } from "@/lib/flows/cached-answer";
 
 export interface QuestionEmbedding {
   /** null when the embedding service failed: the run goes on without the cache. */
@@ -10,14 +9,12 @@ export interface QuestionEmbedding {
 }
 
 /**
- * A per-run memo passed in config.configurable.memo, never checkpointed. cache_check,
- * retrieve and cache_update all need the question's embedding; it is embedded once per
- * run instead of being copied (1536 numbers) into every checkpoint.
+ * A per-run memo passed in config.configurable.memo, never checkpointed. The cache
+ * lookup before the run, retrieve and cache_update all need the question's embedding;
+ * it is embedded once per run instead of being copied into every checkpoint.
  */
 export interface RunMemo {
   embedding?: Promise<QuestionEmbedding>;
-  /** The cache lookup askAgent made before starting the graph (see run.ts). */
-  cacheCheck?: CacheCheck;
   /** performance.now() when the question reached the agent: time to first token counts from here. */
   startedAt?: number;
 }

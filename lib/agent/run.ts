@@ -3,10 +3,8 @@ import { Command } from "@langchain/langgraph";
 import type { RequestClaims } from "@/lib/db/claims";
 import { threadIdFor, type AgentEvent } from "./context";
 import { getAgentGraph, type AgentGraph } from "./graph";
-import { cacheHitEvent, checkCache, type CacheCheck } from "@/lib/flows/cached-answer";
-import { memoizedEmbedding, type QuestionEmbedding, type RunMemo } from "./question-embedding";
-import type { HumanResolution } from "./state";
-import { timed, type RequestTiming } from "@/lib/chat/timing";
+import type { QuestionEmbedding, RunMemo } from "./question-embedding";
+import type { AgentSettings, HumanResolution } from "./state";
 
 export interface AgentQuestion {
   claims: RequestClaims;
@@ -14,48 +12,30 @@ export interface AgentQuestion {
   userMessageId: string;
   question: string;
   userEmail: string | null;
-  /**
-   * What the chat already did (lib/chat/ask.ts): the question's embedding, when it was
-   * started, and the cache check, when it could run in the question's transaction.
-   */
-  prepared?: { embedding?: Promise<QuestionEmbedding>; cacheCheck?: CacheCheck };
-  /** Where the time goes (CHAT_SERVER_TIMING=1). */
-  timing?: RequestTiming;
+  /** The tenant's settings, read by the cache lookup that missed (lib/flows/cached-answer.ts). */
+  settings: AgentSettings;
+  /** The question's embedding, already started for the cache lookup. */
+  embedding?: Promise<QuestionEmbedding>;
+  /** performance.now() when the question reached the server's answering: time to first token counts from here. */
+  startedAt?: number;
 }
 
 /**
- * Runs the graph for one user question, yielding its progress events as they happen.
- *
- * cache_check, the graph's first node, runs here first, outside the graph machinery: a
- * hit ends the run right there and a thread that ends at cache_check is never read or
- * resumed, so starting the graph and checkpointing it (a transaction of serialised
- * state) would only cost a hit most of its time. The events and the rows a hit produces
- * (the answer message, the hit count) are exactly those of the node; only the unused
- * end-of-run checkpoint of the thread is not written. A miss runs the graph, whose
- * cache_check node takes this result from the run's memo instead of looking again.
+ * Runs the graph for one user question the cache could not answer, yielding its
+ * progress events as they happen. The graph starts at retrieval: the cache lookup is
+ * the flow's (lib/flows/answer-question.ts), and a hit never starts a run.
  */
 export async function* askAgent(input: AgentQuestion, graph?: AgentGraph): AsyncGenerator<AgentEvent> {
-  const memo: RunMemo = { embedding: input.prepared?.embedding, startedAt: performance.now() };
-  const tenantId = input.claims.app_metadata.tenant_id;
-  if (input.prepared?.cacheCheck) memo.cacheCheck = input.prepared.cacheCheck;
-  else {
-    const embedding = await (memo.embedding ? memo.embedding : timed(input.timing, "embedMs", () => memoizedEmbedding(memo, input.question)));
-    const question = { tenantId, conversationId: input.conversationId, text: input.question };
-    memo.cacheCheck = await timed(input.timing, "dbMs", () => checkCache(input.claims, question, embedding));
-  }
-  if (memo.cacheCheck.hit) {
-    yield { type: "status", status: "checking_cache" };
-    yield cacheHitEvent(memo.cacheCheck.hit);
-    return;
-  }
+  const memo: RunMemo = { embedding: input.embedding, startedAt: input.startedAt ?? performance.now() };
   const agent = graph ?? (await getAgentGraph());
   const stream = await agent.stream(
     {
-      tenant_id: tenantId,
+      tenant_id: input.claims.app_metadata.tenant_id,
       conversation_id: input.conversationId,
       user_message_id: input.userMessageId,
       question: input.question,
       user_email: input.userEmail,
+      ...input.settings,
       messages: [{ role: "user", content: input.question }],
     },
     {

@@ -10,7 +10,7 @@ export interface AgentMessage {
   content: string;
 }
 
-export type AgentOutcome = "answered" | "answered_from_cache" | "escalated" | "resolved";
+export type AgentOutcome = "answered" | "escalated" | "resolved";
 
 export type { EscalationReason };
 
@@ -23,6 +23,13 @@ export interface GenerationStats {
   /** Output tokens per second after the first one (null when too few to tell). */
   tokensPerSecond: number | null;
   outputTokens: number;
+}
+
+/** The tenant's settings a run answers under, read with the cache lookup that preceded it. */
+export interface AgentSettings {
+  confidence_threshold: number;
+  cache_ttl_days: number;
+  answer_delivery: AnswerDelivery;
 }
 
 /** What a human sends back through `Command({ resume })`. */
@@ -53,7 +60,6 @@ export const AgentState = Annotation.Root({
   confidence_threshold: latest(0.7),
   cache_ttl_days: latest(7),
   answer_delivery: latest<AnswerDelivery>("stream"),
-  is_cache_hit: latest(false),
   retrieved: latest<RetrievedChunk[]>([]),
   relevant: latest<RetrievedChunk[]>([]),
   draft: latest<string | null>(null),

@@ -2,8 +2,8 @@ import "server-only";
 import { createUIMessageStream, createUIMessageStreamResponse, type UIMessageStreamWriter } from "ai";
 import { threadIdFor, type AgentEvent } from "@/lib/agent/context";
 import type { AgentGraph } from "@/lib/agent/graph";
-import { askAgent, type AgentQuestion } from "@/lib/agent/run";
 import { withTenant } from "@/lib/db/tenant";
+import { answerQuestion, type StoredQuestion } from "./answer-question";
 import { openTicket } from "@/lib/tickets/escalation";
 import { serverTimingHeader, timingMetadata, type RequestTiming } from "@/lib/chat/timing";
 import type { ChatUIMessage } from "@/lib/chat/ui-message";
@@ -105,7 +105,7 @@ function eventWriter(writer: Writer, timing?: RequestTiming): (event: AgentEvent
  * The safety net: whatever went wrong in the graph after the question was stored, the
  * user still gets a ticket and the bridge message (idempotent with the graph's own).
  */
-async function escalateAfterFailure(input: AgentQuestion): Promise<AgentEvent> {
+async function escalateAfterFailure(input: StoredQuestion): Promise<AgentEvent> {
   const ticket = await withTenant(input.claims, (tx) =>
     openTicket(tx, {
       tenantId: input.claims.app_metadata.tenant_id,
@@ -161,14 +161,14 @@ function coalesceChunks(body: ReadableStream<Uint8Array>): ReadableStream<Uint8A
  * own graph. A question already settled when it was stored (a follow-up for the humans,
  * small talk) streams that outcome without running the agent.
  */
-export function chatStreamResponse(input: AgentQuestion & { settled?: AgentEvent }, graph?: AgentGraph): Response {
+export function chatStreamResponse(input: StoredQuestion & { settled?: AgentEvent }, graph?: AgentGraph): Response {
   const stream = createUIMessageStream<ChatUIMessage>({
     async execute({ writer }) {
       writer.write({ type: "start", messageMetadata: { fromCache: false, offline: false, confidence: null } });
       const writeEvent = eventWriter(writer, input.timing);
       let settled = false;
       try {
-        const events = input.settled ? [input.settled] : askAgent(input, graph);
+        const events = input.settled ? [input.settled] : answerQuestion(input, graph);
         for await (const event of events) settled = writeEvent(event) || settled;
       } catch (error) {
         console.error("[chat] the agent failed; escalating to a human:", error);

@@ -1,17 +1,22 @@
 import "server-only";
-import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { RequestClaims } from "@/lib/db/claims";
 import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit } from "@/lib/cache";
 import type { QuestionScope } from "@/lib/cache/pgvector";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";
-import { claimsOf, emit, type AgentEvent } from "@/lib/agent/context";
-import { questionEmbedding, type QuestionEmbedding, type RunMemo } from "@/lib/agent/question-embedding";
-import type { AgentStateUpdate, AgentStateValue, AnswerDelivery } from "@/lib/agent/state";
+import type { AgentEvent } from "@/lib/agent/context";
+import type { QuestionEmbedding } from "@/lib/agent/question-embedding";
+import type { AgentSettings } from "@/lib/agent/state";
 
+/**
+ * The one place a question is answered from the tenant's semantic cache: the exact
+ * lookup in the question's own transaction (lib/flows/ask-question.ts), the semantic
+ * lookup there or after it (lib/flows/answer-question.ts). A miss carries the settings
+ * the agent's run needs, read in the same transaction.
+ */
 export interface CacheCheck {
-  settings: { confidence_threshold: number; cache_ttl_days: number; answer_delivery: AnswerDelivery };
+  settings: AgentSettings;
   /** The cached answer, already stored as the AI's message of the conversation. */
   hit: { entry: CacheHit; messageId: string } | null;
 }
@@ -77,34 +82,5 @@ export function cacheHitEvent(hit: NonNullable<CacheCheck["hit"]>): AgentEvent {
     offline: false,
     confidence: null,
     modelCalls: 0,
-  };
-}
-
-/**
- * cache_check: the tenant's nearest cached answer above its similarity threshold ends
- * the run at once; anything else, including a cache outage, goes on to retrieval. When
- * askAgent already checked the cache for this run (memo.cacheCheck, a miss), its result
- * is used instead of looking again.
- */
-export async function cacheCheck(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
-  emit(config, { type: "status", status: "checking_cache" });
-  const memo = config.configurable?.memo as RunMemo | undefined;
-  const result =
-    memo?.cacheCheck ??
-    (await checkCache(
-      claimsOf(config),
-      { tenantId: state.tenant_id, conversationId: state.conversation_id, text: state.question },
-      await questionEmbedding(config, state.question),
-    ));
-  if (!result.hit) return result.settings;
-  emit(config, cacheHitEvent(result.hit));
-  const answer = result.hit.entry.answer;
-  return {
-    ...result.settings,
-    is_cache_hit: true,
-    answer,
-    citations: result.hit.entry.citations,
-    outcome: "answered_from_cache",
-    messages: [{ role: "assistant", content: answer }],
   };
 }

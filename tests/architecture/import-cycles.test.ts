@@ -19,6 +19,11 @@ describe("import graph", () => {
     expect(mutualPairs(server)).toEqual([]);
   });
 
+  it("has no cycle between any top-level folders (components never import app)", () => {
+    expect(cycles(folders)).toEqual([]);
+    expect(folders.get("components")?.has("app")).toBe(false);
+  });
+
   it("has no import cycle between modules", () => {
     expect(cycles(moduleGraph(["lib", "inngest", "emails", "components", "app"]))).toEqual([]);
   });

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent } from "@/lib/agent/context";
 import type { AgentGraph } from "@/lib/agent/graph";
-import { askAgent, type AgentQuestion } from "@/lib/agent/run";
+import { answerQuestion, type StoredQuestion } from "@/lib/flows/answer-question";
 import { storeQuestion } from "@/lib/flows/ask-question";
 import { createConversation } from "@/lib/chat/conversations";
 import { withTenant } from "@/lib/db/tenant";
 import type { TestTenant } from "./fixtures";
 
 /** A new visitor conversation with the question stored, ready for the agent. */
-export async function newQuestion(tenant: TestTenant, question: string): Promise<AgentQuestion> {
+export async function newQuestion(tenant: TestTenant, question: string): Promise<StoredQuestion> {
   const conversationId = randomUUID();
   const claims = tenant.visitor(conversationId);
   await withTenant(claims, (tx) => createConversation(tx, { id: conversationId, tenantId: tenant.id }));
@@ -16,8 +16,8 @@ export async function newQuestion(tenant: TestTenant, question: string): Promise
   return { claims, conversationId, userMessageId, question, userEmail: null };
 }
 
-export async function runAgent(input: AgentQuestion, graph?: AgentGraph): Promise<AgentEvent[]> {
+export async function runAgent(input: StoredQuestion, graph?: AgentGraph): Promise<AgentEvent[]> {
   const events: AgentEvent[] = [];
-  for await (const event of askAgent(input, graph)) events.push(event);
+  for await (const event of answerQuestion(input, graph)) events.push(event);
   return events;
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LiveNav } from "@/components/dashboard/live-nav";
+import { LiveNav } from "./_lib/live-nav";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { withTenant } from "@/lib/db/tenant";

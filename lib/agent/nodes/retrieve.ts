@@ -12,7 +12,7 @@ export const RETRIEVE_K = 6;
 export async function retrieve(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   emit(config, { type: "status", status: "searching" });
   try {
-    // The question was embedded once, by cache_check; retrieval reuses that vector.
+    // The question was embedded once, for the cache lookup; retrieval reuses that vector.
     const { embedding, model } = await questionEmbedding(config, state.question);
     const options = embedding ? { k: RETRIEVE_K, embedding, embeddingModel: model } : { k: RETRIEVE_K };
     const retrieved = await withTenant(claimsOf(config), (tx) => searchKnowledgeBase(tx, state.question, options));

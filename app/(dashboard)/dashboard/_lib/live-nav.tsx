@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import { waitingAction } from "@/app/(dashboard)/dashboard/_lib/live-actions";
-import { DashboardNav, type NavItem } from "./nav";
+import { waitingAction } from "./live-actions";
+import { DashboardNav, type NavItem } from "@/components/dashboard/nav";
 
 const POLL_MS = 8_000;
 const TITLE_PREFIX = /^\(\d+\) /;
