@@ -104,7 +104,7 @@ test("visitor → AI answer → escalation → staff approves → live answer, o
   await staffPage.goto("/dashboard/cache");
   const entry = staffPage.getByTestId("cache-entry").filter({ hasText: question });
   await expect(entry).toContainText("Human");
-  // Hit counts are written in batches a second after the hit (lib/cache/hit-counter.ts).
+  // Hit counts are written in batches a second after the hit (lib/cache/adapters/pgvector-hit-counter.ts).
   await expect(async () => {
     await staffPage.reload();
     await expect(entry).toContainText("1 hit", { timeout: 1_000 });

@@ -1,7 +1,6 @@
 import "server-only";
 import type { RequestClaims } from "@/lib/db/claims";
-import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit } from "@/lib/cache";
-import type { QuestionScope } from "@/lib/cache/pgvector";
+import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit, type QuestionScope } from "@/lib/cache";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { getTenantSettings } from "@/lib/tenants/settings";

@@ -152,13 +152,13 @@ async function markAnswered(tx: Tx, input: HumanAnswer, close: boolean): Promise
 }
 
 /**
- * The pgvector adapter joins this transaction, so its write is all-or-nothing with the
+ * An adapter whose writes join this transaction makes the write all-or-nothing with the
  * rest (a failure rolls the resolution back and the request can be retried). A store
  * outside the database cannot join it; there the answer's delivery must not hinge on
  * the cache, so its write is best-effort.
  */
 async function writeHumanAnswer(scope: CacheScope, entry: CacheEntryInput): Promise<void> {
   const cache = getSemanticCache();
-  if (cache.name === "pgvector") await cache.write(scope, entry);
+  if (cache.writesJoinTransaction) await cache.write(scope, entry);
   else await writeCache(scope, entry);
 }

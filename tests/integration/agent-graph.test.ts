@@ -7,6 +7,7 @@ import { closePool, pool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { resetEnvForTests } from "@/lib/env";
 import { newQuestion, runAgent } from "@/tests/support/agent";
+import { brokenCache } from "@/tests/support/broken-cache";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
 import { seedKnowledgeBase } from "@/tests/support/knowledge-base";
 import { mockChatModel, modelCallCount } from "@/tests/support/mock-chat-model";
@@ -152,10 +153,7 @@ describe("agent graph", () => {
   });
 
   it("answers through the normal path when the cache is down", async () => {
-    const down = async () => {
-      throw new Error("cache unreachable");
-    };
-    setSemanticCacheForTests({ name: "upstash", lookup: down, write: down, recordHit: down, invalidateSources: down });
+    setSemanticCacheForTests(brokenCache(new Error("cache unreachable")));
     try {
       setChatModelForTests(mockChatModel({ relevant: "all", answer: "Within 30 days [1].", score: 0.95 }));
       const events = await runAgent(await newQuestion(tenant, "Can I get a refund?"));

@@ -21,6 +21,7 @@ import {
 } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant, type Tx } from "@/lib/db/tenant";
+import { brokenCache } from "@/tests/support/broken-cache";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
 
 const embedder = getEmbedder();
@@ -303,13 +304,7 @@ describe("invalidation", () => {
 describe("outage", () => {
   it("treats a failing adapter as a miss and a failed write as not stored", async () => {
     const broken = new Error("connection refused");
-    setSemanticCacheForTests({
-      name: "upstash",
-      lookup: () => Promise.reject(broken),
-      write: () => Promise.reject(broken),
-      recordHit: () => Promise.reject(broken),
-      invalidateSources: () => Promise.reject(broken),
-    });
+    setSemanticCacheForTests(brokenCache(broken));
     await inCache(a, a.visitor(), async (scope) => {
       expect(await lookupCache(scope, await embed("anything"), threshold)).toBeNull();
       expect(await writeCache(scope, await entry("anything"))).toBe(false);

@@ -14,9 +14,15 @@ import {
   type CacheScope,
   type SemanticCache,
 } from "@/lib/cache";
-import { createUpstashCache, createUpstashIndex, entryIdFor, type UpstashIndex } from "@/lib/cache/upstash";
-import { setUpstashCacheEmbeddings, staleUpstashCacheEntries } from "@/lib/cache/reembed-entries";
-import { deleteUpstashCacheEntry, listUpstashCacheEntries, updateUpstashCacheAnswer } from "@/lib/cache/upstash-entries";
+import { createUpstashCache } from "@/lib/cache/adapters/upstash";
+import { createUpstashIndex, entryIdFor, type UpstashIndex } from "@/lib/cache/adapters/upstash-index";
+import {
+  deleteUpstashCacheEntry,
+  listUpstashCacheEntries,
+  setUpstashCacheEmbeddings,
+  staleUpstashCacheEntries,
+  updateUpstashCacheAnswer,
+} from "@/lib/cache/adapters/upstash-entries";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { closePool } from "@/lib/db/pool";
 import { withTenant, type Tx } from "@/lib/db/tenant";

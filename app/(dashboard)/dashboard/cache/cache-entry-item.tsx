@@ -7,7 +7,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/field";
 import { Notice } from "@/components/ui/notice";
-import type { CacheEntrySummary } from "@/lib/cache/entries";
+import type { CacheEntrySummary } from "@/lib/cache";
 import { deleteCacheEntryAction, updateCacheAnswerAction } from "./actions";
 
 /** One cached question/answer pair, editable in place. */

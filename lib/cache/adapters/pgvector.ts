@@ -2,13 +2,14 @@ import "server-only";
 import pg from "pg";
 import { z } from "zod";
 import { toPgVector } from "@/lib/ai/vector";
-import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
+import { requestClaimsSchema } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
 import type { Tx } from "@/lib/db/tenant";
-import { countCacheHit } from "@/lib/cache/hit-counter";
-import type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
+import type { CacheEntryInput, CacheHit, CacheRequest, CacheScope, CacheSource, QuestionScope, SemanticCache } from "@/lib/cache/port";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { HUMAN_PREFERENCE_MARGIN, LOOKUP_CANDIDATES } from "@/lib/cache/ranking";
+import { pgvectorEntries } from "@/lib/cache/adapters/pgvector-entries";
+import { countCacheHit } from "@/lib/cache/adapters/pgvector-hit-counter";
 
 const sourceIdsSchema = z.array(z.string().uuid());
 
@@ -30,27 +31,10 @@ async function inSavepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The scope of a lookup that also knows the question asked. The pgvector adapter then
- * tries the exact entry for that question first (same normalised key, see
- * question-key.ts): an index probe instead of a graph walk, and never another question's
- * answer because the approximate index missed the right one.
- */
-export interface QuestionScope extends CacheScope {
-  question?: string;
-}
-
-/** Who asks, for a lookup outside any transaction of the caller's (one round trip). */
-export interface CacheRequest {
-  claims: RequestClaims;
-  tenantId: string;
-  embeddingModel: string;
-  question: string;
-}
-
-/**
  * app.cache_lookup (migration 2026120100700) does the whole lookup in one statement: the
- * claims, the index settings, the exact-key probe, the HNSW neighbours and the ranking
- * of ranking.ts, returning at most the one entry to serve.
+ * claims, the index settings, the exact-key probe (when the scope knows the question: an
+ * index probe instead of a graph walk), the HNSW neighbours and the ranking of
+ * ranking.ts, returning at most the one entry to serve.
  */
 function lookupArguments(question: string | undefined, embedding: number[] | null, model: string, threshold: number) {
   if (!Number.isFinite(threshold)) throw new RangeError("The similarity threshold must be a number.");
@@ -92,7 +76,7 @@ function lookupExact(scope: QuestionScope, threshold: number): Promise<CacheHit 
  * Outside any transaction: one statement on a pooled connection, its own implicit
  * transaction, the claims set by the function for that statement only.
  */
-export async function lookupAs(request: CacheRequest, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
+async function lookupAs(request: CacheRequest, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
   const claims = requestClaimsSchema.parse(request.claims);
   if (claims.app_metadata.tenant_id !== request.tenantId) throw new RangeError("The claims are not the tenant's.");
   const { rows } = await pool().query<CacheHit>(
@@ -194,7 +178,7 @@ async function write(scope: CacheScope, entry: CacheEntryInput): Promise<void> {
 
 const entryIdSchema = z.string().uuid();
 
-/** Counted in memory and written in batches (hit-counter.ts): never on the answer's path. */
+/** Counted in memory and written in batches (pgvector-hit-counter.ts): never on the answer's path. */
 async function recordHit(scope: CacheScope, id: string): Promise<void> {
   countCacheHit(scope.tenantId, entryIdSchema.parse(id));
 }
@@ -211,5 +195,18 @@ async function invalidateSources(scope: CacheScope, sourceIds: string[]): Promis
   return result.rowCount ?? 0;
 }
 
-/** The default adapter: public.cache_entries under RLS, HNSW cosine index. */
-export const pgvectorCache: SemanticCache = { name: "pgvector", lookup, lookupExact, write, recordHit, invalidateSources };
+/**
+ * The default adapter: public.cache_entries under RLS, HNSW cosine index. Writes and
+ * invalidations run in the caller's transaction, each under a savepoint.
+ */
+export const pgvectorCache: SemanticCache = {
+  name: "pgvector",
+  writesJoinTransaction: true,
+  lookup,
+  lookupExact,
+  lookupAs,
+  write,
+  recordHit,
+  invalidateSources,
+  ...pgvectorEntries,
+};

@@ -1,47 +1,10 @@
 import "server-only";
-import { z } from "zod";
-import { text } from "@/lib/text";
+import { toPgVector } from "@/lib/ai/vector";
+import type { Citation } from "@/lib/ai/retrieval-types";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
-import type { CacheSource } from "@/lib/cache/port";
-import { assertNoPersonalData } from "@/lib/privacy/cache-guard";
-import type { Citation } from "@/lib/ai/retrieval-types";
-
-/** One row of the Control Center's "Answer cache" page. */
-export interface CacheEntrySummary {
-  id: string;
-  question: string;
-  answer: string;
-  source: CacheSource;
-  citations: Citation[];
-  confidence: number | null;
-  hits: number;
-  lastHitAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string;
-  embeddingModel: string;
-  /** Who reviewed the answer and when (human entries); null for AI answers. */
-  approvedBy: string | null;
-  approvedAt: string | null;
-  /** Visitors' ratings since the last approval; bad ones hold the entry back for review. */
-  helpful: number;
-  notHelpful: number;
-  needsReview: boolean;
-}
-
-export interface CacheEntryPage {
-  entries: CacheEntrySummary[];
-  total: number;
-}
-
-export const listOptionsSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-
-export const cacheEntryIdSchema = z.string().uuid("Unknown cache entry.");
-export const cacheAnswerSchema = text().trim().min(1, "The answer cannot be empty.").max(20_000);
+import { parseAnswer, parseEntryId, parseListOptions } from "@/lib/cache/entry-input";
+import type { CacheEntryPage, CacheEntryStore, CacheEntrySummary, CacheScope, CacheSource, StaleCacheEntry } from "@/lib/cache/port";
 
 interface EntryRow {
   id: string;
@@ -89,27 +52,8 @@ function toSummary(row: EntryRow): CacheEntrySummary {
   };
 }
 
-export function parseListOptions(options: { limit?: number; offset?: number }): { limit: number; offset: number } {
-  const parsed = listOptionsSchema.safeParse(options);
-  if (!parsed.success) throw new AppError("bad_request", "limit must be 1-200 and offset 0 or more.");
-  return parsed.data;
-}
-
-export function parseAnswer(answer: string): string {
-  const parsed = cacheAnswerSchema.safeParse(answer);
-  if (!parsed.success) throw new AppError("bad_request", parsed.error.issues[0]?.message ?? "Invalid answer.");
-  assertNoPersonalData({ answer: parsed.data });
-  return parsed.data;
-}
-
-export function parseEntryId(id: string): string {
-  const parsed = cacheEntryIdSchema.safeParse(id);
-  if (!parsed.success) throw new AppError("not_found", "Cache entry not found.");
-  return parsed.data;
-}
-
-/** pgvector adapter: the tenant's entries (RLS scopes them), most recently changed first. */
-export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offset?: number }): Promise<CacheEntryPage> {
+/** The tenant's entries (RLS scopes them), most recently changed first. */
+async function listPgCacheEntries(tx: Tx, options: { limit?: number; offset?: number }): Promise<CacheEntryPage> {
   const { limit, offset } = parseListOptions(options);
   const rows = await tx.query<EntryRow>(
     `select ${selectColumns} from public.cache_entries order by updated_at desc, id limit $1 offset $2`,
@@ -124,7 +68,7 @@ export async function listPgCacheEntries(tx: Tx, options: { limit?: number; offs
  * wins over AI answers and is no longer dropped when a cited document changes. RLS lets
  * only those allowed to manage the cache change it; for others the row is not there.
  */
-export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
+async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): Promise<CacheEntrySummary> {
   const text = parseAnswer(answer);
   const { rows } = await tx.query<EntryRow>(
     `update public.cache_entries set answer = $2, source = 'human', approved_by = auth.uid(), approved_at = now(),
@@ -136,12 +80,40 @@ export async function updatePgCacheAnswer(tx: Tx, id: string, answer: string): P
   return toSummary(rows[0]);
 }
 
-export async function findPgCacheEntry(tx: Tx, id: string): Promise<CacheEntrySummary | null> {
+async function findPgCacheEntry(tx: Tx, id: string): Promise<CacheEntrySummary | null> {
   const { rows } = await tx.query<EntryRow>(`select ${selectColumns} from public.cache_entries where id = $1`, [parseEntryId(id)]);
   return rows[0] ? toSummary(rows[0]) : null;
 }
 
-export async function deletePgCacheEntry(tx: Tx, id: string): Promise<void> {
+async function deletePgCacheEntry(tx: Tx, id: string): Promise<void> {
   const result = await tx.query("delete from public.cache_entries where id = $1", [parseEntryId(id)]);
   if (!result.rowCount) throw new AppError("not_found", "Cache entry not found.");
 }
+
+async function stalePgCacheEntries(scope: CacheScope, limit: number): Promise<StaleCacheEntry[]> {
+  const { rows } = await scope.tx.query<StaleCacheEntry>(
+    `select id, question from public.cache_entries
+     where tenant_id = $1 and embedding_model <> $2 and expires_at > now() order by id limit $3`,
+    [scope.tenantId, scope.embeddingModel, limit],
+  );
+  return rows;
+}
+
+async function setPgCacheEmbeddings(scope: CacheScope, entries: StaleCacheEntry[], vectors: number[][]): Promise<void> {
+  await scope.tx.query(
+    `update public.cache_entries c set embedding = x.embedding::vector, embedding_model = $3
+     from unnest($1::uuid[], $2::text[]) as x(id, embedding)
+     where c.id = x.id and c.tenant_id = $4`,
+    [entries.map((e) => e.id), vectors.map(toPgVector), scope.embeddingModel, scope.tenantId],
+  );
+}
+
+/** The pgvector adapter's entry operations, all through the caller's transaction. */
+export const pgvectorEntries: CacheEntryStore = {
+  listEntries: listPgCacheEntries,
+  findEntry: findPgCacheEntry,
+  updateAnswer: updatePgCacheAnswer,
+  deleteEntry: deletePgCacheEntry,
+  staleEntries: stalePgCacheEntries,
+  setEmbeddings: setPgCacheEmbeddings,
+};

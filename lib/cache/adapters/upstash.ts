@@ -1,81 +1,25 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import { Index } from "@upstash/vector";
 import { z } from "zod";
-import type { CacheEntryInput, CacheHit, CacheScope, CacheSource, SemanticCache } from "@/lib/cache/port";
+import type { CacheEntryInput, CacheHit, CacheScope, SemanticCache } from "@/lib/cache/port";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { LOOKUP_CANDIDATES, pickBestHit } from "@/lib/cache/ranking";
-import type { Citation } from "@/lib/ai/retrieval-types";
+import { upstashEntries } from "@/lib/cache/adapters/upstash-entries";
+import { entryIdFor, namespaceFor, tenantFilter, type UpstashEntryMetadata, type UpstashIndex } from "@/lib/cache/adapters/upstash-index";
 
-/** What each vector carries; expiry and timestamps are epoch milliseconds so filters can compare them. */
-export interface UpstashEntryMetadata {
-  [key: string]: unknown;
-  tenant_id: string;
-  question: string;
-  question_key: string;
-  answer: string;
-  source: CacheSource;
-  citations: Citation[];
-  source_ids: string[];
-  confidence: number | null;
-  ticket_id: string | null;
-  embedding_model: string;
-  expires_at: number;
-  created_at: number;
-  updated_at: number;
-  hits: number;
-  last_hit_at: number | null;
-  approved_by?: string | null;
-  approved_at?: number | null;
-}
-
-export interface UpstashCacheConfig {
-  url: string;
-  token: string;
-  /** The cache sits on the chat's critical path: fail fast and fall back to a miss. */
-  timeoutMs?: number;
-  retries?: number;
-}
-
-export type UpstashIndex = Index<UpstashEntryMetadata>;
-
-const uuid = z.string().uuid();
 // Values spliced into filter strings are validated, never escaped: a quote cannot get in.
+const sourceIdsSchema = z.array(z.string().uuid());
 const modelId = z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/, "unsupported embedding model id");
-
-export function namespaceFor(tenantId: string): string {
-  return `tenant:${uuid.parse(tenantId)}`;
-}
-
-export function tenantFilter(tenantId: string): string {
-  return `tenant_id = '${uuid.parse(tenantId)}'`;
-}
-
-/** A stable, UUID-shaped id per question (name-based, like UUIDv5), so a rewrite upserts in place. */
-export function entryIdFor(questionKey: string): string {
-  const hash = createHash("sha1").update(questionKey).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-export function createUpstashIndex(config: UpstashCacheConfig): UpstashIndex {
-  const timeoutMs = config.timeoutMs ?? 2000;
-  return new Index<UpstashEntryMetadata>({
-    url: config.url,
-    token: config.token,
-    enableTelemetry: false,
-    retry: { retries: config.retries ?? 1, backoff: () => 50 },
-    signal: () => AbortSignal.timeout(timeoutMs),
-  });
-}
 
 /** Upstash Vector scores cosine as (1 + cos) / 2; thresholds are plain cosine similarity. */
 function cosineFromScore(score: number): number {
   return score * 2 - 1;
 }
 
+/**
+ * The deployed adapter: Upstash Vector, one namespace per tenant. The store is outside
+ * the database, so writes never join the caller's transaction; staff operations take the
+ * tenant from the staff member's claims (upstash-entries.ts).
+ */
 export function createUpstashCache(index: UpstashIndex): SemanticCache {
   const space = (scope: CacheScope) => index.namespace(namespaceFor(scope.tenantId));
 
@@ -116,7 +60,7 @@ export function createUpstashCache(index: UpstashIndex): SemanticCache {
       answer: entry.answer,
       source: entry.source,
       citations: entry.citations,
-      source_ids: z.array(uuid).parse(entry.sourceIds),
+      source_ids: sourceIdsSchema.parse(entry.sourceIds),
       confidence: entry.confidence,
       ticket_id: entry.ticketId ?? null,
       embedding_model: modelId.parse(scope.embeddingModel),
@@ -141,12 +85,12 @@ export function createUpstashCache(index: UpstashIndex): SemanticCache {
   }
 
   async function invalidateSources(scope: CacheScope, sourceIds: string[]): Promise<number> {
-    const ids = z.array(uuid).parse(sourceIds);
+    const ids = sourceIdsSchema.parse(sourceIds);
     if (ids.length === 0) return 0;
     const cited = ids.map((s) => `source_ids CONTAINS '${s}'`).join(" OR ");
     const result = await space(scope).delete({ filter: `${tenantFilter(scope.tenantId)} AND source = 'ai' AND (${cited})` });
     return result.deleted;
   }
 
-  return { name: "upstash", lookup, write, recordHit, invalidateSources };
+  return { name: "upstash", writesJoinTransaction: false, lookup, write, recordHit, invalidateSources, ...upstashEntries(index) };
 }
