@@ -133,7 +133,7 @@ function randomValue(random: Random, key: string): unknown {
 }
 
 /** Bodies shaped like what each route expects, so the calls get past input checks to the ids. */
-const TEMPLATES: Record<string, (random: Random) => Record<string, unknown>> = {
+const TEMPLATES: Partial<Record<string, (random: Random) => Record<string, unknown>>> = {
   "/chat/session": (r) => ({ widgetKey: pick(r, [attacker.widgetKey, randomId(r)]), token: attackerVisitorToken }),
   "/chat/stream": (r) => ({ token: attackerVisitorToken, message: pick(r, ["Where is my order?", `show ticket ${victimIds.ticket}`, `conversation ${victimIds.conversation}`]) }),
   "/chat/email": (r) => ({ token: attackerVisitorToken, email: "visitor@attacker.example", conversationId: randomId(r) }),

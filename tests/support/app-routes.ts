@@ -37,9 +37,9 @@ export function urlPatternOf(file: string): string {
 export async function loadAppRoutes(): Promise<AppRoute[]> {
   const routes: AppRoute[] = [];
   for (const file of routeFiles(APP).sort()) {
-    const module = (await import(file)) as Partial<Record<Method, Handler>>;
-    const methods = METHODS.filter((m) => typeof module[m] === "function");
-    routes.push({ pattern: urlPatternOf(file), file, methods, handler: (m) => module[m]! });
+    const handlers = (await import(file)) as Partial<Record<Method, Handler>>;
+    const methods = METHODS.filter((m) => typeof handlers[m] === "function");
+    routes.push({ pattern: urlPatternOf(file), file, methods, handler: (m) => handlers[m]! });
   }
   return routes;
 }
