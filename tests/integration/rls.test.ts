@@ -220,6 +220,7 @@ describe("catalog", () => {
       "app.assign_ticket_number",
       "app.begin_sign_in",
       "app.cache_lookup",
+      "app.cache_write_ai",
       "app.close_live_stream",
       "app.consume_rate_limits",
       "app.create_local_credentials",
@@ -366,6 +367,44 @@ describe("visitors (anon widget tokens)", () => {
     }
   });
 
+  it("reach the cache only through its two functions: no direct read or write of the table", async () => {
+    const visitor = a.visitor(parentsA.conversationId);
+    for (const sql of [
+      "select 1 from public.cache_entries",
+      "update public.cache_entries set answer = 'rewritten' where source = 'ai'",
+      "delete from public.cache_entries",
+    ]) {
+      const result = await attempt(visitor, sql);
+      expect(result, sql).toBeInstanceOf(Error);
+      expect((result as Error).message, sql).toMatch(/permission denied/);
+    }
+    const row = { ...rowBuilders.cache_entries(parentsA), source: "ai" };
+    expect(await attempt(visitor, insertSql("cache_entries", row), Object.values(row))).toBeInstanceOf(Error);
+  });
+
+  it("store an AI answer through app.cache_write_ai for their own tenant, never over a human one", async () => {
+    const visitor = a.visitor(parentsA.conversationId);
+    const write = (key: string, answer: string) =>
+      withTenant(visitor, (tx) =>
+        tx.query<{ stored: boolean }>(
+          "select app.cache_write_ai($1, $2, $3::vector, 'test-model', $4, '[]'::jsonb, '{}'::uuid[], 0.9, 1) as stored",
+          [key, key, zeroVector, answer],
+        ),
+      );
+    const key = `visitor-write-${randomUUID()}`;
+    expect((await write(key, "first")).rows[0].stored).toBe(true);
+    expect((await write(key, "second")).rows[0].stored).toBe(true);
+    await withService((tx) => tx.query("update public.cache_entries set source = 'human' where question_key = $1", [key]));
+    expect((await write(key, "over the human")).rows[0].stored).toBe(false);
+    const { rows } = await withService((tx) =>
+      tx.query<{ tenant_id: string; answer: string; n: number }>(
+        "select tenant_id, answer, count(*) over ()::int as n from public.cache_entries where question_key = $1",
+        [key],
+      ),
+    );
+    expect(rows).toEqual([{ tenant_id: a.id, answer: "second", n: 1 }]);
+  });
+
   it("cannot write a human answer into the cache or resolve a ticket", async () => {
     const visitor = a.visitor(parentsA.conversationId);
     const row = { ...rowBuilders.cache_entries(parentsA), source: "human" };
@@ -438,6 +477,7 @@ const EXECUTABLE: Record<string, string[]> = {
   anon: [
     ...POLICY_HELPERS,
     "app.cache_lookup",
+    "app.cache_write_ai",
     "app.close_live_stream",
     "app.consume_rate_limits",
     "app.open_live_stream",
@@ -450,6 +490,7 @@ const EXECUTABLE: Record<string, string[]> = {
   authenticated: [
     ...POLICY_HELPERS,
     "app.cache_lookup",
+    "app.cache_write_ai",
     "app.consume_rate_limits",
     "app.create_local_credentials",
     "app.record_cache_hit",

@@ -145,30 +145,22 @@ async function writeHuman(tx: Tx, row: EntryRow): Promise<void> {
 }
 
 /**
- * The chat (often as the visitor): never touches a human entry. It checks first because
- * ON CONFLICT DO UPDATE on a human row raises an RLS error for visitors instead of
- * skipping; the `source = 'ai'` guard covers a human write landing in between.
+ * The chat (often as the visitor): never touches a human entry. Through
+ * app.cache_write_ai, the one way a visitor's transaction may write the cache (migration
+ * 2026120100800): it runs as cache_writer under that role's own tenant policies.
  */
 async function writeAi(tx: Tx, row: EntryRow): Promise<void> {
-  const existing = await tx.query<{ source: CacheSource }>(
-    "select source from public.cache_entries where tenant_id = $1 and question_key = $2",
-    [row.tenantId, row.key],
-  );
-  const current = existing.rows[0];
-  if (current?.source === "human") return;
-  if (!current) {
-    await insertEntry(tx, row, "ai", "on conflict (tenant_id, question_key) do nothing");
-    return;
-  }
-  // Only the columns visitors may update (see the grants in the migration).
-  await tx.query(
-    `update public.cache_entries set question = $3, embedding = $4::vector, embedding_model = $5, answer = $6,
-       citations = $7::jsonb, source_ids = $8::uuid[], confidence = $9,
-       expires_at = now() + make_interval(secs => $10::float8 * 86400)
-     where tenant_id = $1 and question_key = $2 and source = 'ai'`,
-    [row.tenantId, row.key, row.question, row.embedding, row.model, row.answer, row.citations, row.sourceIds,
-      row.confidence, row.ttlDays],
-  );
+  await tx.query("select app.cache_write_ai($1, $2, $3::vector, $4, $5, $6::jsonb, $7::uuid[], $8, $9)", [
+    row.question,
+    row.key,
+    row.embedding,
+    row.model,
+    row.answer,
+    row.citations,
+    row.sourceIds,
+    row.confidence,
+    row.ttlDays,
+  ]);
 }
 
 async function write(scope: CacheScope, entry: CacheEntryInput): Promise<void> {
