@@ -70,6 +70,13 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   return parsed.data;
 }
 
+/** The token of an `Authorization: Bearer …` header, or null. */
+export function bearerToken(headers: Headers): string | null {
+  const header = headers.get("authorization");
+  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+  return match ? match[1].trim() : null;
+}
+
 /**
  * The caller's address for per-address limits: the right-most X-Forwarded-For entry, the
  * one the nearest proxy (Vercel, nginx, or Next itself when nothing is in front) wrote;

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { rateAnswer, toWidgetError, type Rating } from "./api";
+import type { Rating } from "@/lib/chat/protocol";
+import { rateAnswer, toWidgetError } from "./api";
 
 interface Props {
   token: string;

@@ -1,5 +1,13 @@
 import { APICallError } from "ai";
-import type { StoredMessage } from "./types";
+import type {
+  EmailRequest,
+  HandoverRequest,
+  HandoverResponse,
+  HistoryResponse,
+  RateRequest,
+  Rating,
+  SessionRequest,
+} from "@/lib/chat/protocol";
 
 export type ErrorKind = "network" | "rate_limited" | "server" | "rejected" | "not_found" | "timeout";
 
@@ -65,19 +73,11 @@ export function createSession(
   token?: string,
   identity?: { userId: string; userHash: string },
 ): Promise<SessionResponse> {
-  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify({ widgetKey, token, identity }) });
+  const body: SessionRequest = { widgetKey, token, identity };
+  return request<SessionResponse>("/chat/session", { method: "POST", body: JSON.stringify(body) });
 }
 
-export type Rating = "helpful" | "not_helpful";
-
-export interface HistoryResponse {
-  messages: StoredMessage[];
-  email: string | null;
-  tickets: Array<{ id: string; number: number; status: string }>;
-  ratings: Record<string, Rating>;
-}
-
-export async function fetchHistory(token: string): Promise<HistoryResponse> {
+export async function fetchHistory(token: string): Promise<Omit<HistoryResponse, "conversationId">> {
   const body = await request<Partial<HistoryResponse>>("/chat/history", {
     method: "GET",
     headers: { authorization: `Bearer ${token}` },
@@ -87,14 +87,17 @@ export async function fetchHistory(token: string): Promise<HistoryResponse> {
 }
 
 /** "Talk to a person": the conversation's ticket, and the hand-over message if one was just opened. */
-export function requestHandover(token: string): Promise<{ ticketId: string; ticketNumber: number; message: StoredMessage | null }> {
-  return request("/chat/handover", { method: "POST", body: JSON.stringify({ token }) });
+export function requestHandover(token: string): Promise<HandoverResponse> {
+  const body: HandoverRequest = { token };
+  return request("/chat/handover", { method: "POST", body: JSON.stringify(body) });
 }
 
 export async function rateAnswer(token: string, messageId: string, rating: Rating): Promise<void> {
-  await request("/chat/rate", { method: "POST", body: JSON.stringify({ token, messageId, rating }) });
+  const body: RateRequest = { token, messageId, rating };
+  await request("/chat/rate", { method: "POST", body: JSON.stringify(body) });
 }
 
 export async function saveEmail(token: string, email: string): Promise<void> {
-  await request("/chat/email", { method: "POST", body: JSON.stringify({ token, email }) });
+  const body: EmailRequest = { token, email };
+  await request("/chat/email", { method: "POST", body: JSON.stringify(body) });
 }

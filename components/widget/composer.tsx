@@ -2,7 +2,7 @@
 
 import { useId, useState } from "react";
 import { SendIcon } from "./icons";
-import { MAX_MESSAGE_CHARS } from "./types";
+import { MAX_MESSAGE_CHARS } from "@/lib/chat/protocol";
 
 interface Props {
   busy: boolean;

@@ -1,13 +1,26 @@
-import type { ChatPhase, Citation, SenderType, StatusData, StoredMessage, Ticket, WidgetMessage, WidgetMetadata } from "./types";
+import {
+  CHAT_PHASES,
+  type ChatCitation,
+  type ChatMessageMetadata,
+  type ChatPhase,
+  type ChatUIMessage,
+  type ReceivedStatus,
+  type SenderType,
+  type VisitorMessage,
+} from "@/lib/chat/protocol";
 
-const PHASES: ChatPhase[] = ["checking_cache", "searching", "answering", "waiting_for_agent", "resolved"];
+/** A ticket the conversation opened, as the widget shows it. */
+export interface Ticket {
+  ticketNumber: number;
+  ticketId?: string;
+}
 
 /** Reads a `data-status` payload defensively: it crosses the network, so it is unknown. */
-export function readStatus(data: unknown): StatusData | null {
+export function readStatus(data: unknown): ReceivedStatus | null {
   if (!data || typeof data !== "object") return null;
   const record = data as Record<string, unknown>;
   const status = record.status;
-  if (typeof status !== "string" || !PHASES.includes(status as ChatPhase)) return null;
+  if (typeof status !== "string" || !CHAT_PHASES.includes(status as ChatPhase)) return null;
   const ticketNumber = Number(record.ticketNumber);
   return {
     status: status as ChatPhase,
@@ -17,22 +30,22 @@ export function readStatus(data: unknown): StatusData | null {
   };
 }
 
-export function senderOf(message: WidgetMessage): SenderType {
+export function senderOf(message: ChatUIMessage): SenderType {
   if (message.role === "user") return "user";
   return message.metadata?.senderType ?? "ai";
 }
 
-export function textOf(message: WidgetMessage): string {
+export function textOf(message: ChatUIMessage): string {
   return message.parts.map((part) => (part.type === "text" ? part.text : "")).join("");
 }
 
 /** The texts of a message's text parts, in order (a handed-over stream has the draft, then the notice). */
-export function textPartsOf(message: WidgetMessage): string[] {
+export function textPartsOf(message: ChatUIMessage): string[] {
   return message.parts.flatMap((part) => (part.type === "text" && part.text ? [part.text] : []));
 }
 
-export function statusPartsOf(message: WidgetMessage): StatusData[] {
-  const statuses: StatusData[] = [];
+export function statusPartsOf(message: ChatUIMessage): ReceivedStatus[] {
+  const statuses: ReceivedStatus[] = [];
   for (const part of message.parts) {
     if (part.type === "data-status") {
       const status = readStatus(part.data);
@@ -43,7 +56,7 @@ export function statusPartsOf(message: WidgetMessage): StatusData[] {
 }
 
 /** The ticket a message opened, whether it came live from the stream or from the history. */
-export function ticketOpenedBy(message: WidgetMessage): Ticket | null {
+export function ticketOpenedBy(message: ChatUIMessage): Ticket | null {
   if (senderOf(message) === "human" || message.role === "user") return null;
   const waiting = statusPartsOf(message).find((s) => s.status === "waiting_for_agent" && s.ticketNumber && !s.appended);
   if (waiting?.ticketNumber) return { ticketNumber: waiting.ticketNumber, ticketId: waiting.ticketId };
@@ -53,7 +66,7 @@ export function ticketOpenedBy(message: WidgetMessage): Ticket | null {
 }
 
 /** A follow-up the widget sent while a ticket was open: it went to the team, not the assistant. */
-export function isAppended(message: WidgetMessage): boolean {
+export function isAppended(message: ChatUIMessage): boolean {
   return statusPartsOf(message).some((s) => s.appended);
 }
 
@@ -61,7 +74,7 @@ export function isAppended(message: WidgetMessage): boolean {
  * The visitor's question a human reply answers: the last question before the ticket's
  * hand-over message, so the reply is shown under it even with several tickets.
  */
-export function questionAnsweredBy(messages: WidgetMessage[], reply: WidgetMessage): string | null {
+export function questionAnsweredBy(messages: ChatUIMessage[], reply: ChatUIMessage): string | null {
   const ticketId = reply.metadata?.ticketId;
   if (!ticketId || senderOf(reply) !== "human") return null;
   const opened = messages.findIndex((m) => ticketOpenedBy(m)?.ticketId === ticketId);
@@ -70,7 +83,7 @@ export function questionAnsweredBy(messages: WidgetMessage[], reply: WidgetMessa
 }
 
 /** The id the server knows a stored or streamed assistant message by (ratings use it). */
-export function storedIdOf(message: WidgetMessage): string {
+export function storedIdOf(message: ChatUIMessage): string {
   return message.metadata?.messageId ?? message.id;
 }
 
@@ -79,7 +92,7 @@ export function storedIdOf(message: WidgetMessage): string {
  * human answer for that ticket (a human answer without a ticket id settles all before it)
  * nor known to be resolved (the history lists ticket states).
  */
-export function pendingTickets(messages: WidgetMessage[], resolved: ReadonlySet<string> = new Set()): Map<string, Ticket> {
+export function pendingTickets(messages: ChatUIMessage[], resolved: ReadonlySet<string> = new Set()): Map<string, Ticket> {
   const pending = new Map<string, Ticket>();
   for (const message of messages) {
     const opened = ticketOpenedBy(message);
@@ -94,7 +107,7 @@ export function pendingTickets(messages: WidgetMessage[], resolved: ReadonlySet<
   return pending;
 }
 
-function readCitations(value: unknown): Citation[] | undefined {
+function readCitations(value: unknown): ChatCitation[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const citations = value
     .filter((c): c is Record<string, unknown> => Boolean(c) && typeof c === "object")
@@ -103,10 +116,10 @@ function readCitations(value: unknown): Citation[] | undefined {
 }
 
 /** A stored message as the chat shows it: same shape as the ones streamed by useChat. */
-export function fromStored(stored: StoredMessage): WidgetMessage {
+export function fromStored(stored: VisitorMessage): ChatUIMessage {
   const meta = stored.metadata ?? {};
   const ticketNumber = Number(meta.ticketNumber);
-  const metadata: WidgetMetadata = {
+  const metadata: ChatMessageMetadata = {
     senderType: stored.senderType,
     createdAt: stored.createdAt,
     fromCache: meta.fromCache === true,
@@ -126,7 +139,7 @@ export function fromStored(stored: StoredMessage): WidgetMessage {
 }
 
 /** Adds messages not already shown (by id), keeping the existing order. */
-export function mergeMessages(current: WidgetMessage[], incoming: WidgetMessage[]): WidgetMessage[] {
+export function mergeMessages(current: ChatUIMessage[], incoming: ChatUIMessage[]): ChatUIMessage[] {
   const known = new Set(current.map((m) => m.id));
   const fresh = incoming.filter((m) => !known.has(m.id));
   return fresh.length ? [...current, ...fresh] : current;

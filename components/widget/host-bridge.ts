@@ -4,6 +4,8 @@
  * conversation token travels only between the iframe and the host origin widget.js
  * named in the iframe's address, and each side checks who sent what it receives.
  */
+import { MAX_TOKEN_CHARS } from "@/lib/chat/protocol";
+
 export const BRIDGE_SOURCE = "support-widget";
 
 export interface HostSession {
@@ -61,7 +63,7 @@ export function sessionFromHost(timeoutMs = 1_500): Promise<HostSession> {
       if (event.source !== window.parent || event.origin !== origin || !isBridgeMessage(event.data) || event.data.type !== "session") return;
       const raw = event.data.session ?? {};
       const identity = raw.identity && asString(raw.identity.userId, 200) && asString(raw.identity.userHash, 200) ? raw.identity : undefined;
-      done({ token: asString(raw.token, 4_000), identity });
+      done({ token: asString(raw.token, MAX_TOKEN_CHARS), identity });
     };
     const timer = setTimeout(() => done({}), timeoutMs);
     window.addEventListener("message", onMessage);

@@ -1,10 +1,10 @@
+import type { ChatUIMessage } from "@/lib/chat/protocol";
 import { isAppended, senderOf, textOf, textPartsOf, ticketOpenedBy } from "./conversation";
 import { BoltIcon, PersonIcon } from "./icons";
 import { citationsOf, SourceList } from "./source-list";
-import type { WidgetMessage } from "./types";
 
 interface Props {
-  message: WidgetMessage;
+  message: ChatUIMessage;
   brandColor: string;
   brandText: string;
   streaming: boolean;
@@ -114,7 +114,7 @@ export function MessageBubble({ message, brandColor, brandText, streaming, inRep
  * visible but clearly marked, followed by the hand-over notice. Stored drafts (from the
  * history) have no notice part; the ticket card says the rest.
  */
-function UnconfirmedAnswer({ message }: { message: WidgetMessage }) {
+function UnconfirmedAnswer({ message }: { message: ChatUIMessage }) {
   const parts = textPartsOf(message);
   const live = message.metadata?.ticketNumber !== undefined && parts.length > 1;
   const draft = live ? parts.slice(0, -1).join("\n\n") : parts.join("\n\n");

@@ -1,5 +1,5 @@
+import type { ChatCitation, ChatUIMessage } from "@/lib/chat/protocol";
 import { DocumentIcon } from "./icons";
-import type { Citation, WidgetMessage } from "./types";
 
 /** Links only to web pages or to this app: never javascript: or data: URLs. */
 function safeHref(url: string | null): string | undefined {
@@ -13,10 +13,10 @@ function safeHref(url: string | null): string | undefined {
   }
 }
 
-export function citationsOf(message: WidgetMessage): Citation[] {
+export function citationsOf(message: ChatUIMessage): ChatCitation[] {
   const seen = new Set<string>();
-  const citations: Citation[] = [];
-  const add = (citation: Citation) => {
+  const citations: ChatCitation[] = [];
+  const add = (citation: ChatCitation) => {
     const id = `${citation.title}|${citation.url ?? ""}`;
     if (seen.has(id)) return;
     seen.add(id);
@@ -30,7 +30,7 @@ export function citationsOf(message: WidgetMessage): Citation[] {
   return citations;
 }
 
-export function SourceList({ citations }: { citations: Citation[] }) {
+export function SourceList({ citations }: { citations: ChatCitation[] }) {
   if (!citations.length) return null;
   return (
     <div className="mt-2 border-t border-slate-200 pt-2" data-testid="sources">

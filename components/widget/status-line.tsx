@@ -1,5 +1,5 @@
+import type { ChatPhase } from "@/lib/chat/protocol";
 import { BoltIcon, ClockIcon, PenIcon, SearchIcon } from "./icons";
-import type { ChatPhase } from "./types";
 
 const LABELS: Record<Exclude<ChatPhase, "resolved">, { text: string; Icon: typeof BoltIcon }> = {
   checking_cache: { text: "Checking for an instant answer…", Icon: BoltIcon },

@@ -3,7 +3,7 @@
 import { useId } from "react";
 import { EmailForm } from "./email-form";
 import { ClockIcon } from "./icons";
-import type { Ticket } from "./types";
+import type { Ticket } from "./conversation";
 
 interface Props {
   ticket: Ticket;

@@ -1,16 +1,16 @@
 "use client";
 
 import { useEffect, useRef } from "react";
+import type { VisitorMessage } from "@/lib/chat/protocol";
 import { fetchHistory } from "./api";
-import type { StoredMessage } from "./types";
 
 const POLL_MS = 4000;
 const MAX_STREAM_FAILURES = 3;
 
 /** One `message` event: a stored message as JSON (anything else is ignored). */
-function readEvent(data: string): StoredMessage[] {
+function readEvent(data: string): VisitorMessage[] {
   try {
-    const message = JSON.parse(data) as StoredMessage | null;
+    const message = JSON.parse(data) as VisitorMessage | null;
     return message && typeof message.id === "string" && typeof message.senderType === "string" ? [message] : [];
   } catch {
     return [];
@@ -22,7 +22,7 @@ function readEvent(data: string): StoredMessage[] {
  * widget is open: Server-Sent Events from /chat/events, and if the browser or a proxy
  * cannot keep that stream up, polling the history instead.
  */
-export function useLiveMessages(options: { token: string | null; after: string | null; onMessages: (messages: StoredMessage[]) => void }) {
+export function useLiveMessages(options: { token: string | null; after: string | null; onMessages: (messages: VisitorMessage[]) => void }) {
   const { token, after } = options;
   const onMessages = useRef(options.onMessages);
   useEffect(() => {

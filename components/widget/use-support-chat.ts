@@ -3,10 +3,10 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { fetchHistory, toWidgetError, WidgetError, type Rating } from "./api";
+import type { ChatStreamRequest, ChatUIMessage, Rating, ReceivedStatus, VisitorMessage } from "@/lib/chat/protocol";
+import { fetchHistory, toWidgetError, WidgetError } from "./api";
 import { fromStored, mergeMessages, readStatus, textOf } from "./conversation";
 import { tellHost } from "./host-bridge";
-import type { StatusData, StoredMessage, WidgetMessage } from "./types";
 import { useLiveMessages } from "./use-live-messages";
 
 /** No chunk for this long while busy counts as a failure the visitor can retry. */
@@ -17,7 +17,7 @@ type HistoryState =
   | { state: "ready"; after: string | null; email: string | null; resolvedTickets: Set<string>; ratings: Record<string, Rating> }
   | { state: "failed"; error: WidgetError };
 
-function lastUserText(messages: WidgetMessage[]): string {
+function lastUserText(messages: ChatUIMessage[]): string {
   const last = messages.findLast((m) => m.role === "user");
   return last ? textOf(last) : "";
 }
@@ -28,23 +28,23 @@ function lastUserText(messages: WidgetMessage[]): string {
  */
 export function useSupportChat(session: { token: string; conversationId: string }) {
   const { token } = session;
-  const [phase, setPhase] = useState<StatusData | null>(null);
+  const [phase, setPhase] = useState<ReceivedStatus | null>(null);
   const [timedOut, setTimedOut] = useState(false);
   const [history, setHistory] = useState<HistoryState>({ state: "loading" });
   const [historyAttempt, setHistoryAttempt] = useState(0);
-  const heldBack = useRef<WidgetMessage[]>([]);
+  const heldBack = useRef<ChatUIMessage[]>([]);
   const seenHuman = useRef(new Set<string>());
 
   // The token is fixed for this chat's lifetime (ChatWidget remounts it for a new one).
   const [transport] = useState(
     () =>
-      new DefaultChatTransport<WidgetMessage>({
+      new DefaultChatTransport<ChatUIMessage>({
         api: "/chat/stream",
-        prepareSendMessagesRequest: ({ messages }) => ({ body: { token, message: lastUserText(messages) } }),
+        prepareSendMessagesRequest: ({ messages }) => ({ body: { token, message: lastUserText(messages) } satisfies ChatStreamRequest }),
       }),
   );
 
-  const chat = useChat<WidgetMessage>({
+  const chat = useChat<ChatUIMessage>({
     id: session.conversationId,
     transport,
     // The status part also stays in the message (the ticket card reads it from there);
@@ -96,7 +96,7 @@ export function useSupportChat(session: { token: string; conversationId: string 
 
   // Live: staff replies, and the notice that the team closed the conversation.
   const receiveLive = useCallback(
-    (stored: StoredMessage[]) => {
+    (stored: VisitorMessage[]) => {
       const fresh = stored.filter(
         (m) => (m.senderType === "human" || (m.senderType === "system" && m.metadata?.kind === "closed")) && !seenHuman.current.has(m.id),
       );
@@ -149,7 +149,7 @@ export function useSupportChat(session: { token: string; conversationId: string 
       chat.clearError();
     },
     /** Adds stored messages the widget made happen itself (a requested hand-over). */
-    addStored: (stored: StoredMessage[]) => {
+    addStored: (stored: VisitorMessage[]) => {
       for (const m of stored) seenHuman.current.add(m.id);
       setMessages((current) => mergeMessages(current, stored.map(fromStored)));
     },

@@ -19,7 +19,7 @@ export function httpTransport(baseUrl: string): ChatTransport {
  * storing the question, the graph, the UI message stream, without an HTTP hop.
  */
 export async function inProcessTransport(): Promise<ChatTransport> {
-  const [session, stream] = await Promise.all([import("@/app/chat/session/route"), import("@/app/chat/stream/route")]);
+  const [session, stream] = await Promise.all([import("@/app/(widget)/chat/session/route"), import("@/app/(widget)/chat/stream/route")]);
   return async (path, body) => {
     const { url, ...init } = jsonRequest(`http://eval.local${path}`, body);
     return (path === "/chat/session" ? session.POST : stream.POST)(new Request(url, init));

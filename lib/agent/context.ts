@@ -1,6 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import type { Citation } from "@/lib/ai/retrieval-types";
+import type { AnswerMetadata, WorkingPhase } from "@/lib/chat/protocol";
 
 /** One thread per user question: a conversation can hold several questions and tickets. */
 export function threadIdFor(conversationId: string, userMessageId: string): string {
@@ -9,21 +10,18 @@ export function threadIdFor(conversationId: string, userMessageId: string): stri
 
 /** Progress the graph reports while it runs (LangGraph "custom" stream mode). */
 export type AgentEvent =
-  | { type: "status"; status: "checking_cache" | "searching" | "answering" }
+  | { type: "status"; status: WorkingPhase }
   /** A piece of the draft, streamed as it is written (text part `id`). */
   | { type: "answer-delta"; id: string; delta: string }
-  | {
+  | ({
       type: "answer";
       messageId: string;
       text: string;
+      /** With the source and chunk ids the cache entry is invalidated by; the widget gets title and link. */
       citations: Citation[];
-      fromCache: boolean;
-      offline: boolean;
-      confidence: number | null;
-      modelCalls: number;
       /** The text part the answer was already streamed in (its text is not sent again). */
       streamedId?: string | null;
-    }
+    } & AnswerMetadata)
   | {
       type: "escalated";
       messageId: string;

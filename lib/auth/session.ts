@@ -6,6 +6,7 @@ import { createSupabaseServerClient, createSupabaseTokenClient } from "@/lib/aut
 import { withTenant } from "@/lib/db/tenant";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { bearerToken } from "@/lib/http";
 
 export const SESSION_COOKIE = "sp_session";
 
@@ -20,18 +21,12 @@ export interface StaffSession {
   claims: RequestClaims;
 }
 
-function bearerToken(request?: Request): string | null {
-  const header = request?.headers.get("authorization");
-  const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
-  return match ? match[1].trim() : null;
-}
-
 /**
  * Verified claims of the signed-in staff member (with the self-hosted session's id), or
  * null when nobody is signed in.
  */
 export async function readStaffClaims(request?: Request): Promise<{ claims: RequestClaims; sessionId: string | null } | null> {
-  const bearer = bearerToken(request);
+  const bearer = request ? bearerToken(request.headers) : null;
   if (env().AUTH_MODE === "supabase") {
     // getClaims() verifies the JWT signature (against the project's keys); getSession() would not.
     const { data, error } = bearer

@@ -1,5 +1,7 @@
 import "server-only";
-import type { Tx } from "@/lib/db/tenant";
+import { withTenant, type Tx } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
+import type { VisitorSession } from "./token";
 
 export interface Conversation {
   id: string;
@@ -37,4 +39,11 @@ export async function setConversationEmail(
     [conversationId, email],
   );
   return { found: true, ticketsUpdated: tickets.rowCount ?? 0 };
+}
+
+/** The visitor gives their address (POST /chat/email); 404 when the conversation is gone. */
+export async function saveVisitorEmail(visitor: VisitorSession, email: string): Promise<{ ticketsUpdated: number }> {
+  const result = await withTenant(visitor.claims, (tx) => setConversationEmail(tx, visitor.conversationId, email));
+  if (!result.found) throw new AppError("not_found", "This conversation no longer exists.");
+  return { ticketsUpdated: result.ticketsUpdated };
 }

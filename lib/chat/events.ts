@@ -3,7 +3,8 @@ import pg from "pg";
 import type { RequestClaims } from "@/lib/db/claims";
 import { latestMessageId, listMessages } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
-import type { LiveStreamLease } from "./live-streams";
+import { openLiveStream, type LiveStreamLease } from "./live-streams";
+import type { VisitorSession } from "./token";
 import { toVisitorMessage } from "./visitor-view";
 import { env } from "@/lib/env";
 
@@ -100,6 +101,18 @@ function subscribe(conversationId: string, wake: Waker): () => void {
     if (set.size === 0) state.wakers.delete(conversationId);
     if (state.wakers.size === 0) closeListener(state);
   };
+}
+
+/**
+ * A visitor's live delivery (GET /chat/events): takes one of the conversation's live-stream
+ * slots (429 when all are taken), then streams its new messages from the cursor on.
+ */
+export async function openConversationEvents(
+  visitor: VisitorSession,
+  options: { after: string | null; signal: AbortSignal },
+): Promise<ReadableStream<Uint8Array>> {
+  const lease = await openLiveStream(visitor.claims);
+  return conversationEventStream(visitor.claims, visitor.conversationId, { ...options, lease });
 }
 
 /**

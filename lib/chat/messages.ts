@@ -1,7 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db/tenant";
-
-export type SenderType = "user" | "ai" | "human" | "system";
+import type { SenderType } from "./protocol";
 
 export interface ChatMessage {
   id: string;

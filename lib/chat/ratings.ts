@@ -1,9 +1,8 @@
 import "server-only";
-import { withTenant } from "@/lib/db/tenant";
+import { withTenant, type Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
+import type { Rating } from "./protocol";
 import type { VisitorSession } from "./token";
-
-export type Rating = "helpful" | "not_helpful";
 
 /**
  * The visitor rates one of the assistant's answers in their conversation (again: the
@@ -28,4 +27,13 @@ export async function rateMessage(visitor: VisitorSession, messageId: string, ra
       [messageId, visitor.tenantId, visitor.conversationId, rating],
     );
   });
+}
+
+/** The visitor's ratings in a conversation: message id → rating. */
+export async function listRatings(tx: Tx, conversationId: string): Promise<Record<string, Rating>> {
+  const { rows } = await tx.query<{ message_id: string; rating: Rating }>(
+    "select message_id, rating from public.message_ratings where conversation_id = $1",
+    [conversationId],
+  );
+  return Object.fromEntries(rows.map((r) => [r.message_id, r.rating]));
 }

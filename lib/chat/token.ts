@@ -34,10 +34,3 @@ export async function readConversationToken(token: string | null | undefined): P
   }
   return { claims, tenantId: claims.app_metadata.tenant_id, conversationId, sessionStartedAt };
 }
-
-/** The token from `Authorization: Bearer`, else the `token` query parameter (EventSource cannot set headers). */
-export function tokenFromRequest(request: Request): string | null {
-  const header = request.headers.get("authorization");
-  const bearer = header ? /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() : undefined;
-  return bearer || new URL(request.url).searchParams.get("token");
-}

@@ -1,26 +1,5 @@
 import type { ChatMessage } from "./messages";
-
-/** A stored message as a visitor may see it (GET /chat/history, /chat/events). */
-export interface VisitorMessage {
-  id: string;
-  conversationId: string;
-  ticketId: string | null;
-  senderType: ChatMessage["senderType"];
-  content: string;
-  metadata: VisitorMessageMetadata;
-  createdAt: string;
-}
-
-export interface VisitorMessageMetadata {
-  kind?: string;
-  status?: string;
-  ticketNumber?: number;
-  fromCache?: boolean;
-  offline?: boolean;
-  /** A streamed draft whose check failed: a colleague will confirm it. */
-  unconfirmed?: boolean;
-  citations?: { title: string; url: string | null; page?: number }[];
-}
+import type { ChatCitation, VisitorMessage, VisitorMessageMetadata } from "./protocol";
 
 /**
  * An allow-list, not a deny-list: message metadata also serves staff (who resolved a
@@ -48,11 +27,11 @@ export function toVisitorMessage(message: ChatMessage): VisitorMessage {
   };
 }
 
-function visitorCitation(value: unknown): { title: string; url: string | null; page?: number }[] {
+function visitorCitation(value: unknown): ChatCitation[] {
   if (!value || typeof value !== "object") return [];
   const c = value as Record<string, unknown>;
   const title = typeof c.title === "string" ? c.title : typeof c.url === "string" ? c.url : "Source";
-  const citation: { title: string; url: string | null; page?: number } = { title, url: typeof c.url === "string" ? c.url : null };
+  const citation: ChatCitation = { title, url: typeof c.url === "string" ? c.url : null };
   if (typeof c.page === "number") citation.page = c.page;
   return [citation];
 }

@@ -6,7 +6,7 @@ import { withTenant } from "@/lib/db/tenant";
 import { answerQuestion, type StoredQuestion } from "./answer-question";
 import { openTicket } from "@/lib/tickets/escalation";
 import { serverTimingHeader, timingMetadata, type RequestTiming } from "@/lib/chat/timing";
-import type { ChatUIMessage } from "@/lib/chat/ui-message";
+import type { ChatUIMessage } from "@/lib/chat/protocol";
 
 type Writer = UIMessageStreamWriter<ChatUIMessage>;
 

@@ -15,8 +15,6 @@ import { classifySmallTalk, SMALL_TALK_REPLIES } from "@/lib/chat/small-talk";
 import { timed, type RequestTiming } from "@/lib/chat/timing";
 import type { VisitorSession } from "@/lib/chat/token";
 
-export const MAX_MESSAGE_LENGTH = 4_000;
-
 /**
  * Stores the visitor's message. While the conversation has an open ticket the message
  * belongs to it (the humans answer, not the assistant) and staff are woken to see it.

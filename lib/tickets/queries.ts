@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db/tenant";
 import { listMessages, type ChatMessage } from "@/lib/chat/messages";
+import type { Rating } from "@/lib/chat/protocol";
 
 export type TicketStatus = "open" | "pending_human" | "resolved";
 
@@ -27,7 +28,7 @@ export interface TicketDetail extends TicketSummary {
   messages: ChatMessage[];
   /** Staff-only facts about messages: who on staff wrote a reply, how visitors rated answers. */
   authors: Record<string, string>;
-  ratings: Record<string, "helpful" | "not_helpful">;
+  ratings: Record<string, Rating>;
   /** Human replies in this ticket (a reply form sends it back to detect stale sends). */
   humanReplies: number;
 }
@@ -118,7 +119,7 @@ export async function getTicketDetail(tx: Tx, id: string): Promise<TicketDetail 
 }
 
 async function staffFacts(tx: Tx, conversationId: string): Promise<Pick<TicketDetail, "authors" | "ratings">> {
-  const { rows } = await tx.query<{ id: string; author: string | null; rating: "helpful" | "not_helpful" | null }>(
+  const { rows } = await tx.query<{ id: string; author: string | null; rating: Rating | null }>(
     `select m.id, coalesce(u.display_name, u.email) as author, r.rating
        from public.messages m
        left join public.users u on u.id = m.author_id
@@ -127,7 +128,7 @@ async function staffFacts(tx: Tx, conversationId: string): Promise<Pick<TicketDe
     [conversationId],
   );
   const authors: Record<string, string> = {};
-  const ratings: Record<string, "helpful" | "not_helpful"> = {};
+  const ratings: Record<string, Rating> = {};
   for (const row of rows) {
     if (row.author) authors[row.id] = row.author;
     if (row.rating) ratings[row.id] = row.rating;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GET as eventsRoute } from "@/app/chat/events/route";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
+import { GET as eventsRoute } from "@/app/(widget)/chat/events/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { storeQuestion } from "@/lib/flows/ask-question";
 import { closePool } from "@/lib/db/pool";

@@ -1,11 +1,11 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as emailRoute } from "@/app/chat/email/route";
-import { GET as eventsRoute } from "@/app/chat/events/route";
-import { GET as historyRoute } from "@/app/chat/history/route";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
-import { GET as ticketsRoute } from "@/app/admin/tickets/route";
+import { POST as emailRoute } from "@/app/(widget)/chat/email/route";
+import { GET as eventsRoute } from "@/app/(widget)/chat/events/route";
+import { GET as historyRoute } from "@/app/(widget)/chat/history/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
+import { GET as ticketsRoute } from "@/app/(staff)/admin/tickets/route";
 import type { AgentGraph } from "@/lib/agent/graph";
 import { signClaims, tokenKey } from "@/lib/auth/jwt";
 import { storeQuestion } from "@/lib/flows/ask-question";

@@ -4,7 +4,7 @@ import { staffClaims } from "@/lib/db/claims";
 import { signClaims, tokenKey, verifyClaims } from "@/lib/auth/jwt";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { requireStaff } from "@/lib/auth/session";
-import { withStaff } from "@/lib/auth/with-staff";
+import { withStaff } from "@/lib/routes/with-staff";
 import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
 import { getEmbedder, setEmbedderForTests, type Embedder } from "@/lib/ai/embeddings";
 import { systemClaims } from "@/lib/db/claims";
 import { flushCacheHits, writeCache } from "@/lib/cache";

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as closeRoute } from "@/app/admin/tickets/[id]/close/route";
-import { POST as reopenRoute } from "@/app/admin/tickets/[id]/reopen/route";
-import { POST as replyRoute } from "@/app/admin/tickets/[id]/reply/route";
-import { POST as handoverRoute } from "@/app/chat/handover/route";
-import { POST as rateRoute } from "@/app/chat/rate/route";
+import { POST as closeRoute } from "@/app/(staff)/admin/tickets/[id]/close/route";
+import { POST as reopenRoute } from "@/app/(staff)/admin/tickets/[id]/reopen/route";
+import { POST as replyRoute } from "@/app/(staff)/admin/tickets/[id]/reply/route";
+import { POST as handoverRoute } from "@/app/(widget)/chat/handover/route";
+import { POST as rateRoute } from "@/app/(widget)/chat/rate/route";
 import type { AgentEvent } from "@/lib/agent/context";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { getAnalytics } from "@/lib/analytics/overview";

@@ -1,11 +1,11 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
-import { POST as documentsRoute } from "@/app/api/documents/route";
-import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
-import { POST as emailRoute } from "@/app/chat/email/route";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
+import { POST as resolveRoute } from "@/app/(staff)/admin/tickets/[id]/resolve/route";
+import { POST as documentsRoute } from "@/app/(staff)/api/documents/route";
+import { POST as signInRoute } from "@/app/(auth)/api/auth/sign-in/route";
+import { POST as emailRoute } from "@/app/(widget)/chat/email/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
 import { updateTenantSettings } from "@/lib/tenants/settings";

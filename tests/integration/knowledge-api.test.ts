@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DELETE, GET as getOne } from "@/app/api/documents/[id]/route";
-import { GET as list, POST } from "@/app/api/documents/route";
+import { DELETE, GET as getOne } from "@/app/(staff)/api/documents/[id]/route";
+import { GET as list, POST } from "@/app/(staff)/api/documents/route";
 import { signClaims } from "@/lib/auth/jwt";
 import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";

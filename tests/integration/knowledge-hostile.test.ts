@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as getOne } from "@/app/api/documents/[id]/route";
-import { POST } from "@/app/api/documents/route";
+import { GET as getOne } from "@/app/(staff)/api/documents/[id]/route";
+import { POST } from "@/app/(staff)/api/documents/route";
 import { buildPdf } from "@/bench/pdf-writer";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";

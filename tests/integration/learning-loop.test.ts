@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
+import { POST as resolveRoute } from "@/app/(staff)/admin/tickets/[id]/resolve/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import type { RequestClaims } from "@/lib/db/claims";
 import { closePool } from "@/lib/db/pool";

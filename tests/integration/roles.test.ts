@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DELETE as deleteDocument } from "@/app/api/documents/[id]/route";
-import { POST as addDocument } from "@/app/api/documents/route";
+import { DELETE as deleteDocument } from "@/app/(staff)/api/documents/[id]/route";
+import { POST as addDocument } from "@/app/(staff)/api/documents/route";
 import type { RequestClaims } from "@/lib/db/claims";
 import { deleteCacheEntry, updateCacheAnswer } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";

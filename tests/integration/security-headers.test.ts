@@ -1,9 +1,9 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
-import { DELETE as deleteDocumentRoute } from "@/app/api/documents/[id]/route";
-import { POST as documentsRoute } from "@/app/api/documents/route";
-import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
+import { POST as resolveRoute } from "@/app/(staff)/admin/tickets/[id]/resolve/route";
+import { DELETE as deleteDocumentRoute } from "@/app/(staff)/api/documents/[id]/route";
+import { POST as documentsRoute } from "@/app/(staff)/api/documents/route";
+import { POST as signInRoute } from "@/app/(auth)/api/auth/sign-in/route";
 import { issueStaffToken } from "@/lib/auth/staff-session";
 import { closePool } from "@/lib/db/pool";
 import { withTenant } from "@/lib/db/tenant";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as signInRoute } from "@/app/api/auth/sign-in/route";
+import { POST as signInRoute } from "@/app/(auth)/api/auth/sign-in/route";
 import { throttledSignIn, verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as signOutRoute } from "@/app/api/auth/sign-out/route";
-import { POST as sessionRoute } from "@/app/chat/session/route";
+import { POST as signOutRoute } from "@/app/(auth)/api/auth/sign-out/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
 import { changeOwnPassword } from "@/lib/auth/change-password";
 import { signClaims, tokenKey } from "@/lib/auth/jwt";
 import { requireStaff } from "@/lib/auth/session";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as sessionRoute } from "@/app/chat/session/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
 import { signUserId } from "@/lib/chat/identity";
 import { startWidgetSession } from "@/lib/chat/session";
 import { closePool } from "@/lib/db/pool";

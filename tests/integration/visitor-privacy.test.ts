@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as resolveRoute } from "@/app/admin/tickets/[id]/resolve/route";
-import { GET as eventsRoute } from "@/app/chat/events/route";
-import { GET as historyRoute } from "@/app/chat/history/route";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
+import { POST as resolveRoute } from "@/app/(staff)/admin/tickets/[id]/resolve/route";
+import { GET as eventsRoute } from "@/app/(widget)/chat/events/route";
+import { GET as historyRoute } from "@/app/(widget)/chat/history/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { signInSchema } from "@/app/api/auth/sign-in/schema";
+import { signInSchema } from "@/app/(auth)/api/auth/sign-in/schema";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { isAppError } from "@/lib/errors";
 import { clientAddress } from "@/lib/http";

@@ -1,6 +1,7 @@
 import { Time } from "@/components/dashboard/format";
 import { Badge } from "@/components/ui/badge";
 import type { ChatMessage } from "@/lib/chat/messages";
+import type { Rating } from "@/lib/chat/protocol";
 
 const SENDER: Record<ChatMessage["senderType"], { label: string; className: string }> = {
   user: { label: "Customer", className: "bg-slate-100 text-slate-900" },
@@ -17,7 +18,7 @@ export function Conversation({
 }: {
   messages: ChatMessage[];
   authors: Record<string, string>;
-  ratings: Record<string, "helpful" | "not_helpful">;
+  ratings: Record<string, Rating>;
 }) {
   if (messages.length === 0) return <p className="text-sm text-slate-600">No messages.</p>;
   return (

@@ -1,0 +1,22 @@
+import { withTenant } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
+import { removeKnowledge } from "@/lib/rag/knowledge";
+import { getSource } from "@/lib/rag/sources";
+import { idParam } from "@/lib/routes/params";
+import { withStaff } from "@/lib/routes/with-staff";
+
+const NOT_FOUND = "This document does not exist.";
+
+/** One source with its status, progress and error (for polling a progress bar). */
+export const GET = withStaff<{ id: string }>(async (_request, { staff, params }) => {
+  const id = idParam(params.id, NOT_FOUND);
+  const document = await withTenant(staff.claims, (tx) => getSource(tx, id));
+  if (!document) throw new AppError("not_found", NOT_FOUND);
+  return Response.json({ document });
+});
+
+/** Removes the source, its chunks, and cached answers that cited it. */
+export const DELETE = withStaff<{ id: string }>(async (_request, { staff, params }) => {
+  const removed = await removeKnowledge(staff, idParam(params.id, NOT_FOUND));
+  return Response.json({ deleted: { id: removed.id, title: removed.title } });
+});
