@@ -4,9 +4,11 @@ import { threadIdFor, type AgentEvent } from "@/lib/agent/context";
 import type { AgentGraph } from "@/lib/agent/graph";
 import { withTenant } from "@/lib/db/tenant";
 import { answerQuestion, type StoredQuestion } from "./answer-question";
+import { askQuestion } from "./ask-question";
 import { openTicket } from "@/lib/tickets/escalation";
 import { serverTimingHeader, timingMetadata, type RequestTiming } from "@/lib/chat/timing";
 import type { ChatUIMessage } from "@/lib/chat/protocol";
+import type { VisitorSession } from "@/lib/chat/token";
 
 type Writer = UIMessageStreamWriter<ChatUIMessage>;
 
@@ -184,4 +186,21 @@ export function chatStreamResponse(input: StoredQuestion & { settled?: AgentEven
   const timingHeader: Record<string, string> = input.timing ? { "server-timing": serverTimingHeader(input.timing) } : {};
   const response = createUIMessageStreamResponse({ stream, headers: { "cache-control": "no-cache, no-transform", ...timingHeader } });
   return new Response(response.body && coalesceChunks(response.body), { status: response.status, headers: response.headers });
+}
+
+/**
+ * POST /chat/stream: the visitor's question stored first (never lost; the cache checked
+ * in the same transaction, see ask-question.ts), then its answer streamed as it happens.
+ */
+export async function streamVisitorAnswer(
+  visitor: VisitorSession,
+  message: string,
+  client: { ip: string; timing?: RequestTiming },
+  graph?: AgentGraph,
+): Promise<Response> {
+  const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, message, client.timing, { ip: client.ip });
+  return chatStreamResponse(
+    { claims: visitor.claims, conversationId: visitor.conversationId, userMessageId, question: message, userEmail, prepared, settled, timing: client.timing },
+    graph,
+  );
 }

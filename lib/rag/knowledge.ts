@@ -6,7 +6,7 @@ import { AppError } from "@/lib/errors";
 import { addFileSource, addUrlSource, type AddedSource } from "./add-source";
 import { urlProblem } from "./fetch-url";
 import { removeSource } from "./remove-source";
-import { auditSourceAction, type SourceSummary } from "./sources";
+import { auditSourceAction, getSource, listSources, type SourceSummary } from "./sources";
 import type { ValidUpload } from "./upload";
 
 /** A staff member changing the knowledge base (the database decides what their role may do). */
@@ -53,4 +53,16 @@ export async function removeKnowledge(editor: KnowledgeEditor, id: string): Prom
   });
   if (!removed) throw new AppError("not_found", "This document does not exist.");
   return removed;
+}
+
+/** The tenant's sources, newest first, for any staff member. */
+export function listKnowledge(reader: Pick<KnowledgeEditor, "claims">, options: { limit?: number; offset?: number }): Promise<SourceSummary[]> {
+  return withTenant(reader.claims, (tx) => listSources(tx, options));
+}
+
+/** One source with its status, progress and error; 404 when the tenant has none with this id. */
+export async function getKnowledge(reader: Pick<KnowledgeEditor, "claims">, id: string): Promise<SourceSummary> {
+  const source = await withTenant(reader.claims, (tx) => getSource(tx, id));
+  if (!source) throw new AppError("not_found", "This document does not exist.");
+  return source;
 }

@@ -1,5 +1,7 @@
 import "server-only";
-import type { Tx } from "@/lib/db/tenant";
+import type { RequestClaims } from "@/lib/db/claims";
+import { withTenant, type Tx } from "@/lib/db/tenant";
+import { AppError } from "@/lib/errors";
 import { listMessages, type ChatMessage } from "@/lib/chat/messages";
 import type { Rating } from "@/lib/chat/protocol";
 
@@ -134,4 +136,16 @@ async function staffFacts(tx: Tx, conversationId: string): Promise<Pick<TicketDe
     if (row.rating) ratings[row.id] = row.rating;
   }
   return { authors, ratings };
+}
+
+/** The staff member's tenant's tickets (newest first). */
+export function listTicketsAs(claims: RequestClaims, options: { status?: TicketStatus; limit?: number } = {}): Promise<TicketSummary[]> {
+  return withTenant(claims, (tx) => listTickets(tx, options));
+}
+
+/** One ticket with its conversation; 404 when the staff member's tenant has none with this id. */
+export async function getTicketAs(claims: RequestClaims, id: string): Promise<TicketDetail> {
+  const ticket = await withTenant(claims, (tx) => getTicketDetail(tx, id));
+  if (!ticket) throw new AppError("not_found", "Ticket not found.");
+  return ticket;
 }

@@ -121,7 +121,8 @@ describe("the chat's safety net", () => {
     const input = await newQuestion(tenant, "What happens when everything breaks?");
     const broken = { stream: async () => Promise.reject(new Error("checkpointer unreachable")) } as unknown as AgentGraph;
     const chunks = await readUiStream(chatStreamResponse(input, broken));
-    expect(statusesOf(chunks)).toEqual(["waiting_for_agent"]);
+    // The cache was checked (a miss) before the run failed.
+    expect(statusesOf(chunks)).toEqual(["checking_cache", "waiting_for_agent"]);
     expect(textOf(chunks)).toMatch(/^I need to check this with an expert\. Ticket #\d+ created\./);
     const { rows } = await withService((tx) =>
       tx.query("select status, escalation_reason, question from public.tickets where conversation_id = $1", [input.conversationId]),

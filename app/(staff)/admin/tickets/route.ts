@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { withStaff } from "@/lib/routes/with-staff";
-import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
-import { listTickets } from "@/lib/tickets/queries";
+import { listTicketsAs } from "@/lib/tickets/queries";
 
 const querySchema = z.object({
   status: z.enum(["open", "pending_human", "resolved"]).optional(),
@@ -14,6 +13,6 @@ export const GET = withStaff(async (request, { staff }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const query = querySchema.safeParse(params);
   if (!query.success) throw new AppError("bad_request", "status must be open, pending_human or resolved; limit 1-500.");
-  const tickets = await withTenant(staff.claims, (tx) => listTickets(tx, query.data));
+  const tickets = await listTicketsAs(staff.claims, query.data);
   return Response.json({ tickets });
 });

@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { text } from "@/lib/text";
-import { withTenant } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
 import { parseJsonBody } from "@/lib/http";
 import type { AddedSource } from "@/lib/rag/add-source";
-import { addKnowledgeFiles, addKnowledgeUrl, assertMayAddKnowledge } from "@/lib/rag/knowledge";
-import { listSources } from "@/lib/rag/sources";
+import { addKnowledgeFiles, addKnowledgeUrl, assertMayAddKnowledge, listKnowledge } from "@/lib/rag/knowledge";
 import { readUploads } from "@/lib/rag/upload";
 import { withStaff } from "@/lib/routes/with-staff";
 
@@ -20,7 +18,7 @@ const urlBody = z.object({ url: text().trim().max(2048) });
 export const GET = withStaff(async (request, { staff }) => {
   const parsed = listQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw new AppError("bad_request", "limit must be 1-500 and offset 0 or more.");
-  const documents = await withTenant(staff.claims, (tx) => listSources(tx, parsed.data));
+  const documents = await listKnowledge(staff, parsed.data);
   return Response.json({ documents });
 });
 

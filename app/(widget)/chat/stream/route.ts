@@ -1,5 +1,4 @@
-import { askQuestion } from "@/lib/flows/ask-question";
-import { chatStreamResponse } from "@/lib/flows/answer-stream";
+import { streamVisitorAnswer } from "@/lib/flows/answer-stream";
 import { chatStreamRequestSchema } from "@/lib/chat/protocol";
 import { newRequestTiming } from "@/lib/chat/timing";
 import { clientAddress } from "@/lib/http";
@@ -11,19 +10,7 @@ import { withVisitor } from "@/lib/routes/with-visitor";
  * streams the agent's progress and answer as an AI SDK UI message stream.
  */
 export const POST = withVisitor(
-  async (request, { visitor, body }) => {
-    const timing = newRequestTiming();
-    const { userMessageId, userEmail, prepared, settled } = await askQuestion(visitor, body.message, timing, { ip: clientAddress(request.headers) });
-    return chatStreamResponse({
-      claims: visitor.claims,
-      conversationId: visitor.conversationId,
-      userMessageId,
-      question: body.message,
-      userEmail,
-      prepared,
-      settled,
-      timing,
-    });
-  },
+  async (request, { visitor, body }) =>
+    streamVisitorAnswer(visitor, body.message, { ip: clientAddress(request.headers), timing: newRequestTiming() }),
   { body: chatStreamRequestSchema },
 );

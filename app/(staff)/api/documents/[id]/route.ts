@@ -1,7 +1,4 @@
-import { withTenant } from "@/lib/db/tenant";
-import { AppError } from "@/lib/errors";
-import { removeKnowledge } from "@/lib/rag/knowledge";
-import { getSource } from "@/lib/rag/sources";
+import { getKnowledge, removeKnowledge } from "@/lib/rag/knowledge";
 import { idParam } from "@/lib/routes/params";
 import { withStaff } from "@/lib/routes/with-staff";
 
@@ -9,10 +6,7 @@ const NOT_FOUND = "This document does not exist.";
 
 /** One source with its status, progress and error (for polling a progress bar). */
 export const GET = withStaff<{ id: string }>(async (_request, { staff, params }) => {
-  const id = idParam(params.id, NOT_FOUND);
-  const document = await withTenant(staff.claims, (tx) => getSource(tx, id));
-  if (!document) throw new AppError("not_found", NOT_FOUND);
-  return Response.json({ document });
+  return Response.json({ document: await getKnowledge(staff, idParam(params.id, NOT_FOUND)) });
 });
 
 /** Removes the source, its chunks, and cached answers that cited it. */
