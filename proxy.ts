@@ -1,5 +1,6 @@
 import { createServerClient } from "@supabase/ssr";
 import { NextResponse, type NextRequest } from "next/server";
+import { env } from "@/lib/env";
 import { apiSecurityHeaders, newNonce, securityHeaders } from "@/lib/security-headers";
 
 const SESSION_COOKIE = "sp_session";
@@ -25,7 +26,7 @@ export async function proxy(request: NextRequest) {
     nonce,
     frameAncestors: await frameAncestorsFor(pathname),
     https,
-    development: process.env.NODE_ENV === "development",
+    development: env().NODE_ENV === "development",
   });
   // Next reads the nonce from the request's CSP header and puts it on its own scripts.
   const requestHeaders = new Headers(request.headers);
@@ -36,10 +37,10 @@ export async function proxy(request: NextRequest) {
   if (!pathname.startsWith("/dashboard") && pathname !== "/sign-in") return withHeaders(NextResponse.next(forward), headers);
 
   let response = NextResponse.next(forward);
-  const supabaseUrl = process.env.NEXT_PUBLIC_SUPABASE_URL;
-  const supabaseKey = process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY;
+  // Proxy runs on the Node.js runtime (Next 16), so it reads the validated settings too.
+  const { AUTH_MODE, NEXT_PUBLIC_SUPABASE_URL: supabaseUrl, NEXT_PUBLIC_SUPABASE_ANON_KEY: supabaseKey } = env();
   let signedIn: boolean;
-  if (supabaseUrl && supabaseKey && process.env.AUTH_MODE !== "local") {
+  if (AUTH_MODE === "supabase" && supabaseUrl && supabaseKey) {
     const supabase = createServerClient(supabaseUrl, supabaseKey, {
       cookies: {
         getAll: () => request.cookies.getAll(),

@@ -7,33 +7,37 @@
  * over the queries replayed. The configured embedder (named) and the product's lookup.
  *
  *   npm run bench:cache-curves -- [--limit 3000] [--thresholds 0.7,0.75,0.8,0.85] [--tenants 2]
- *   (BANKING77_PATH, default ../shared/eval/banking77-train.csv)
  */
-import path from "node:path";
 import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { numberFlag, parseCommandLine, thresholdListSchema } from "@/eval/lib/args";
 import { runReplay } from "@/eval/lib/cache-replay";
 import { parseCsv } from "@/eval/lib/csv";
+import { BANKING77_CSV } from "@/eval/lib/datasets";
 import { readTextFile } from "@/eval/lib/input";
 import { round } from "@/eval/lib/stats";
-import { runCli } from "./lib/lifecycle";
-import { emitResult } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { createRunTenant } from "./lib/tenants";
+import { runCli } from "@/eval/lib/lifecycle";
+import { emitResult } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { createRunTenant } from "@/eval/lib/tenants";
 
-const USAGE = `Usage: npm run bench:cache-curves -- [--limit N] [--thresholds a,b] [--tenants N] [--seed N]`;
+const USAGE = `Usage: npm run bench:cache-curves -- [options]
+  --limit N        queries replayed per threshold (default 3000)
+  --thresholds a,b similarity thresholds (default 0.7,0.75,0.8,0.85,0.9)
+  --tenants N      tenants the labels are dealt to (default 2)
+  --seed N         order of the queries and the dealing (default 1)
+  --banking77 FILE the data (default ../shared/eval/banking77-train.csv beside the repository)`;
 
 const flags = z.object({
   limit: numberFlag({ int: true, min: 10 }).default(3000),
   thresholds: thresholdListSchema.default([0.7, 0.75, 0.8, 0.85, 0.9]),
   tenants: numberFlag({ int: true, min: 1, max: 20 }).default(2),
   seed: numberFlag({ int: true }).default(1),
+  banking77: z.string().default(BANKING77_CSV),
 });
 
 async function main(): Promise<void> {
-  const args = parseCommandLine(process.argv.slice(2), flags);
-  const file = process.env.BANKING77_PATH ?? path.resolve(import.meta.dirname, "../../shared/eval/banking77-train.csv");
+  const { banking77: file, ...args } = parseCommandLine(process.argv.slice(2), flags);
   const table = parseCsv(await readTextFile(file, "CSV file"), { file, onError: "skip", required: ["text", "category"] });
   const rows = table.rows.map((r) => ({ text: r.value.text, label: r.value.category, line: r.line }));
   const db = await startRunDatabase("bench");

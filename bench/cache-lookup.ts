@@ -9,7 +9,7 @@
  *
  * How: `--tenants` tenants with `--entries` cached answers each plus one tenant with
  * `--large` entries, all in the one cache table with its one HNSW index, embedded by the
- * configured embedder (its name is in the result). Queries (bench/lib/cache-queries.ts)
+ * configured embedder (its name is in the result). Queries (eval/lib/cache-queries.ts)
  * are exact repeats, paraphrases whose true nearest entry (exhaustive search) is their
  * source above the threshold, and off-topic misses; every answer is checked against the
  * expected one. Three ways to look up, on the same vectors:
@@ -33,12 +33,12 @@ import { withTenant } from "@/lib/db/tenant";
 import { visitorClaims, type RequestClaims } from "@/lib/db/claims";
 import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { round } from "@/eval/lib/stats";
-import { planTenantQueries, usedDimensions, VectorSet, type CacheQuery, type QueryKind } from "./lib/cache-queries";
-import { expectedAnswer, seedManyCaches } from "./lib/cache-seed";
-import { runCli, wasInterrupted } from "./lib/lifecycle";
-import { emitResult, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { createRunTenant } from "./lib/tenants";
+import { planTenantQueries, usedDimensions, VectorSet, type CacheQuery, type QueryKind } from "@/eval/lib/cache-queries";
+import { expectedAnswer, seedManyCaches } from "@/eval/lib/cache-seed";
+import { createCacheTenants } from "@/eval/lib/cache-tenants";
+import { runCli, wasInterrupted } from "@/eval/lib/lifecycle";
+import { emitResult, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
 
 const USAGE = `Usage: npm run bench:cache-lookup -- [options]
   --tenants N    tenants of --entries each (default 10)
@@ -155,17 +155,12 @@ async function throughput(queries: Prepared[], run: (q: Prepared) => Promise<Ans
 async function main(): Promise<void> {
   const args = parseCommandLine(process.argv.slice(2), flags);
   const db = await startRunDatabase("bench");
-  const entries = args.entries ?? (db.kind === "postgres" ? 10_000 : 2_000);
-  const large = args.large ?? (db.kind === "postgres" ? 100_000 : 10_000);
   const embedder = getEmbedder();
   const threshold = cacheSettingsFor({}, embedder.modelId).similarityThreshold;
 
-  const tenants: Tenant[] = [];
-  const sizes = [...Array.from({ length: args.tenants }, () => entries), ...(large > 0 ? [large] : [])];
-  for (const [index, size] of sizes.entries()) {
-    const t = await createRunTenant("bench", { name: `Lookup bench ${index + 1}` });
-    tenants.push({ id: t.id, index, entries: size, claims: visitorClaims({ tenantId: t.id, conversationId: randomUUID() }) });
-  }
+  const created = await createCacheTenants(db, args, "Lookup bench");
+  const { entries, large } = created;
+  const tenants: Tenant[] = created.tenants.map((t) => ({ ...t, claims: visitorClaims({ tenantId: t.id, conversationId: randomUUID() }) }));
   // Queries come from three tenants of the small size and from the large one.
   const queried = new Set([0, 1, 2].filter((i) => i < args.tenants).concat(large > 0 ? [args.tenants] : []));
   const seeded = new Map<number, { questions: string[]; vectors: VectorSet }>();

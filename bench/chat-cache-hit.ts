@@ -33,16 +33,16 @@ import { cacheSettingsFor } from "@/lib/cache/settings";
 import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { seededRandom } from "@/eval/lib/random";
 import { round } from "@/eval/lib/stats";
-import { planTenantQueries, usedDimensions, VectorSet, type CacheQuery, type QueryKind } from "./lib/cache-queries";
-import { expectedAnswer, seedManyCaches } from "./lib/cache-seed";
-import { embedderAloneRate } from "./lib/embedder-rate";
-import { runCli } from "./lib/lifecycle";
-import { askStream, openSession, runClosedLoop, type ChatSession, type Sample } from "./lib/load";
-import { buildFlag, emitResult, latencyHistogram, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { NO_CHAT_LIMITS } from "./lib/no-limits";
-import { ensureProductionBuild, startProductionServer } from "./lib/server";
-import { createRunTenant } from "./lib/tenants";
+import { planTenantQueries, usedDimensions, VectorSet, type CacheQuery, type QueryKind } from "@/eval/lib/cache-queries";
+import { expectedAnswer, seedManyCaches } from "@/eval/lib/cache-seed";
+import { createCacheTenants } from "@/eval/lib/cache-tenants";
+import { embedderAloneRate } from "@/eval/lib/embedder-rate";
+import { runCli } from "@/eval/lib/lifecycle";
+import { askStream, openSession, runClosedLoop, type ChatSession, type Sample } from "@/eval/lib/load";
+import { buildFlag, emitResult, latencyHistogram, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { NO_CHAT_LIMITS } from "@/eval/lib/no-limits";
+import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
 
 const USAGE = `Usage: npm run bench:chat -- [options]
   --tenants N      tenants, each with its own cache (default 10)
@@ -125,17 +125,12 @@ async function main(): Promise<void> {
   delete process.env.OPENAI_BASE_URL;
   await ensureProductionBuild(args.build);
   const db = await startRunDatabase("bench", { separateProcess: true });
-  const entries = args.entries ?? (db.kind === "postgres" ? 10_000 : 2_000);
-  const large = args.large ?? (db.kind === "postgres" ? 100_000 : 10_000);
   const embedder = getEmbedder();
   const threshold = cacheSettingsFor({}, embedder.modelId).similarityThreshold;
 
-  const tenants: Tenant[] = [];
-  const sizes = [...Array.from({ length: args.tenants }, () => entries), ...(large > 0 ? [large] : [])];
-  for (const [index, size] of sizes.entries()) {
-    const t = await createRunTenant("bench", { name: `Cache bench ${index + 1}` });
-    tenants.push({ id: t.id, index, entries: size, widgetKey: t.widgetKey, queries: { exact: [], paraphrase: [], miss: [] } });
-  }
+  const created = await createCacheTenants(db, args, "Cache bench");
+  const { entries, large } = created;
+  const tenants: Tenant[] = created.tenants.map((t) => ({ ...t, queries: { exact: [], paraphrase: [], miss: [] } }));
   console.error(`Seeding ${args.tenants} × ${entries}${large ? ` + 1 × ${large}` : ""} cache entries (${embedder.modelId}, ${db.kind})…`);
   const sets = new Map<number, { questions: string[]; vectors: VectorSet }>();
   const seeded = await seedManyCaches(tenants, {

@@ -12,7 +12,7 @@
  * concurrent visitors (closed loop), each question one the knowledge base covers made
  * unique (the tenant's cache threshold is 1: never a cache hit), in a conversation of its
  * own (opening it is not timed). The model is a loopback
- * OpenAI-compatible mock (bench/lib/mock-openai.ts) that answers at once, reached through
+ * OpenAI-compatible mock (eval/lib/mock-openai.ts) that answers at once, reached through
  * OPENAI_BASE_URL as Ollama or vLLM would be: model time is excluded, every other part of
  * the path (validation, storing the question, embedding, cache lookup, hybrid retrieval,
  * the graph and its checkpoint, ticket, outbox, streaming) is in. Its embeddings are the
@@ -28,14 +28,14 @@ import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { ingestKb } from "@/eval/lib/ingest-kb";
 import { loadKb } from "@/eval/lib/kb";
 import { round } from "@/eval/lib/stats";
-import { runCli } from "./lib/lifecycle";
-import { askStream, openSession, runClosedLoop, type Sample } from "./lib/load";
-import { startMockOpenAi } from "./lib/mock-openai";
-import { buildFlag, emitResult, latencyHistogram, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { NO_CHAT_LIMITS } from "./lib/no-limits";
-import { ensureProductionBuild, startProductionServer } from "./lib/server";
-import { createRunTenant } from "./lib/tenants";
+import { runCli } from "@/eval/lib/lifecycle";
+import { askStream, openSession, runClosedLoop, type Sample } from "@/eval/lib/load";
+import { startMockOpenAi } from "@/eval/lib/mock-openai";
+import { buildFlag, emitResult, latencyHistogram, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { NO_CHAT_LIMITS } from "@/eval/lib/no-limits";
+import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
+import { createRunTenant } from "@/eval/lib/tenants";
 
 const USAGE = `Usage: npm run bench:chat-miss -- [options]
   --clients N      concurrent visitors (default 4)

@@ -13,15 +13,15 @@ import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { seededRandom } from "@/eval/lib/random";
 import { withService } from "@/lib/db/tenant";
 import { createStaffMember } from "@/lib/tenants/provision";
-import { createTextGenerator } from "./lib/corpus";
-import { expectedAnswer, seedManyCaches, syntheticQuestions } from "./lib/cache-seed";
-import { runCli, wasInterrupted } from "./lib/lifecycle";
-import { askStream, openSession, type ChatSession } from "./lib/load";
-import { buildFlag, emitResult, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { NO_CHAT_LIMITS } from "./lib/no-limits";
-import { ensureProductionBuild, startProductionServer } from "./lib/server";
-import { createRunTenant } from "./lib/tenants";
+import { createTextGenerator } from "@/eval/lib/corpus";
+import { expectedAnswer, seedManyCaches, syntheticQuestions } from "@/eval/lib/cache-seed";
+import { runCli, wasInterrupted } from "@/eval/lib/lifecycle";
+import { askStream, openSession, type ChatSession } from "@/eval/lib/load";
+import { buildFlag, emitResult, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { NO_CHAT_LIMITS } from "@/eval/lib/no-limits";
+import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
+import { createRunTenant } from "@/eval/lib/tenants";
 import { buildPdf } from "./pdf-writer";
 
 const USAGE = `Usage: npm run bench:ingest-isolation -- [options]

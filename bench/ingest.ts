@@ -6,11 +6,13 @@
  * Targets: at least 200 chunks/s, bounded memory. Runs on a throwaway database of the
  * PostgreSQL named by TEST_ADMIN_DATABASE_URL (or DATABASE_ADMIN_URL), else in-memory PGlite.
  */
-import { createTextGenerator } from "@/bench/lib/corpus";
-import { runCli } from "@/bench/lib/lifecycle";
-import { emitResult } from "@/bench/lib/result";
-import { startRunDatabase } from "@/bench/lib/run-database";
-import { createRunTenant } from "@/bench/lib/tenants";
+import { z } from "zod";
+import { parseCommandLine } from "@/eval/lib/args";
+import { createTextGenerator } from "@/eval/lib/corpus";
+import { runCli } from "@/eval/lib/lifecycle";
+import { emitResult } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { createRunTenant } from "@/eval/lib/tenants";
 import { buildPdf } from "@/bench/pdf-writer";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { systemClaims } from "@/lib/db/claims";
@@ -23,6 +25,11 @@ import { getSource } from "@/lib/rag/sources";
 const LINES_PER_PAGE = 48;
 const MB = 1024 * 1024;
 const TARGET_CHUNKS_PER_S = 200;
+
+const USAGE = `Usage: npm run bench:ingest
+  (no options: a 50-page and a 200-page PDF, with the configured embedder)`;
+
+const flags = z.object({});
 
 function writePdf(pages: number, seed: number): Uint8Array {
   const text = createTextGenerator(seed, 5_000);
@@ -87,6 +94,7 @@ async function ingest(tenantId: string, pages: number) {
 }
 
 async function main() {
+  parseCommandLine(process.argv.slice(2), flags);
   const db = await startRunDatabase("bench", { separateProcess: true });
   console.error(`bench:ingest on ${db.kind} with ${getEmbedder().modelId}`);
   const tenant = await createRunTenant("bench", { name: "ingest bench" });
@@ -104,4 +112,4 @@ async function main() {
   });
 }
 
-runCli("Usage: npm run bench:ingest", main);
+runCli(USAGE, main);

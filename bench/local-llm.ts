@@ -14,16 +14,16 @@ import { z } from "zod";
 import { numberFlag, parseCommandLine } from "@/eval/lib/args";
 import { askOnce, inProcessTransport, type ChatTransport } from "@/eval/lib/chat-client";
 import { ANSWER_SYSTEM, answerPrompt } from "@/lib/agent/prompts";
-import { DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
+import { assertKnownChatModel, DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import { relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import { getLocalEngine } from "@/lib/ai/local-llm/runtime";
-import { env } from "@/lib/env";
+import { env, parseEnv } from "@/lib/env";
 import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
-import { expectedAnswer, seedManyCaches, syntheticQuestions } from "./lib/cache-seed";
-import { runCli } from "./lib/lifecycle";
-import { emitResult, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { createRunTenant } from "./lib/tenants";
+import { expectedAnswer, seedManyCaches, syntheticQuestions } from "@/eval/lib/cache-seed";
+import { runCli } from "@/eval/lib/lifecycle";
+import { emitResult, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { createRunTenant } from "@/eval/lib/tenants";
 
 const USAGE = `Usage: npm run bench:local-llm -- [options]
   --hits N         cache hits in the quiet baseline (default 40); during generation, as many as fit
@@ -75,7 +75,10 @@ async function main(): Promise<void> {
   delete process.env.OPENAI_API_KEY;
   delete process.env.OPENAI_BASE_URL;
   process.env.CHAT_RATE_LIMIT_PER_MINUTE = "0";
-  const id = localLlmIdOf(process.env.CHAT_MODEL ?? "") ?? DEFAULT_LOCAL_LLM_ID;
+  // parseEnv, not env(): env() would keep this copy, made before the run database exists.
+  const { CHAT_MODEL } = parseEnv(process.env);
+  assertKnownChatModel(CHAT_MODEL);
+  const id = localLlmIdOf(CHAT_MODEL) ?? DEFAULT_LOCAL_LLM_ID;
   process.env.CHAT_MODEL = `local:${id}`;
   const manifest = findLocalLlm(id)!;
   // The run database's URL goes into the environment before anything reads it.

@@ -3,13 +3,22 @@
  * limits (conversation, address, tenant) in PostgreSQL, alone and with 20 callers of one
  * tenant at once (its counter row is shared: the worst case for contention).
  *
- *   npm run bench:limits                       # embedded PGlite
+ *   npm run bench:limits -- [--iterations 500]     # embedded PGlite
  *   TEST_ADMIN_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:limits
  */
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
+import { z } from "zod";
+import { numberFlag, parseCommandLine } from "@/eval/lib/args";
+import { runCli } from "@/eval/lib/lifecycle";
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 500);
+const USAGE = `Usage: npm run bench:limits -- [options]
+  --iterations N   consumes timed one after another, and again spread over 20 callers (default 500)`;
+
+const flags = z.object({
+  iterations: numberFlag({ int: true, min: 20, max: 1_000_000 }).default(500),
+});
+
 const CONCURRENCY = 20;
 
 function percentile(sorted: number[], p: number): number {
@@ -17,6 +26,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
+  const { iterations } = parseCommandLine(process.argv.slice(2), flags);
   // Limits high enough never to refuse: the cost of counting is what is measured.
   Object.assign(process.env, {
     CHAT_RATE_LIMIT_PER_MINUTE: "1000000",
@@ -33,7 +43,7 @@ async function main() {
 
   for (let i = 0; i < 50; i++) await consume();
   const serial: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
+  for (let i = 0; i < iterations; i++) {
     const started = performance.now();
     await consume();
     serial.push(performance.now() - started);
@@ -42,7 +52,7 @@ async function main() {
   const wallStarted = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = 0; i < ITERATIONS / CONCURRENCY; i++) {
+      for (let i = 0; i < iterations / CONCURRENCY; i++) {
         const started = performance.now();
         await consume();
         concurrent.push(performance.now() - started);
@@ -57,7 +67,7 @@ async function main() {
     JSON.stringify(
       {
         database: process.env.TEST_DATABASE_KIND,
-        iterations: ITERATIONS,
+        iterations,
         serial_p50_ms: round(percentile(serial, 50)),
         serial_p99_ms: round(percentile(serial, 99)),
         [`concurrent${CONCURRENCY}_p50_ms`]: round(percentile(concurrent, 50)),
@@ -73,7 +83,4 @@ async function main() {
   await teardown();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runCli(USAGE, main);

@@ -4,16 +4,19 @@
  * several tenants sharing the same indexes. Target: p99 < 50 ms at 100k chunks.
  *
  * Runs on a throwaway database of the PostgreSQL named by TEST_ADMIN_DATABASE_URL (or
- * DATABASE_ADMIN_URL), else on an in-memory PGlite. BENCH_SIZES=10000,100000 and
- * BENCH_QUERIES=300 override the defaults.
+ * DATABASE_ADMIN_URL), else on an in-memory PGlite.
+ *
+ *   npm run bench:retrieval -- [--sizes 10000,100000] [--queries 300]
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { createTextGenerator } from "@/bench/lib/corpus";
-import { runCli } from "@/bench/lib/lifecycle";
-import { emitResult, latencyJson } from "@/bench/lib/result";
-import { startRunDatabase } from "@/bench/lib/run-database";
-import { createRunTenant } from "@/bench/lib/tenants";
+import { z } from "zod";
+import { numberFlag, parseCommandLine } from "@/eval/lib/args";
+import { createTextGenerator } from "@/eval/lib/corpus";
+import { runCli } from "@/eval/lib/lifecycle";
+import { emitResult, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { createRunTenant } from "@/eval/lib/tenants";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { toPgVector } from "@/lib/ai/vector";
 import { visitorClaims } from "@/lib/db/claims";
@@ -21,8 +24,24 @@ import { withService, withTenant } from "@/lib/db/tenant";
 import { embeddingInput } from "@/lib/rag/chunk-store";
 import { retrieve } from "@/lib/rag/retrieve";
 
-const SIZES = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
-const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
+const USAGE = `Usage: npm run bench:retrieval -- [options]
+  --sizes N,N      chunks of each measured tenant (default 10000,100000)
+  --queries N      measured questions per tenant (default 300)`;
+
+const flags = z.object({
+  sizes: z
+    .string()
+    .transform((text, ctx) => {
+      const sizes = text.split(",").map((part) => Number(part.trim()));
+      if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 100)) {
+        ctx.addIssue({ code: "custom", message: "needs whole numbers of at least 100, separated by commas" });
+        return z.NEVER;
+      }
+      return sizes;
+    })
+    .default([10_000, 100_000]),
+  queries: numberFlag({ int: true, min: 1, max: 100_000 }).default(300),
+});
 const WARMUP = 20;
 const OTHER_TENANTS = 3;
 const OTHER_TENANT_CHUNKS = 10_000;
@@ -86,12 +105,12 @@ function questionsFor(tenant: LoadedTenant, count: number): string[] {
   });
 }
 
-async function measure(tenant: LoadedTenant) {
+async function measure(tenant: LoadedTenant, queries: number) {
   const claims = visitorClaims({ tenantId: tenant.id, conversationId: randomUUID() });
   const inner: number[] = [];
   const outer: number[] = [];
   let short = 0;
-  for (const [i, question] of questionsFor(tenant, QUERIES + WARMUP).entries()) {
+  for (const [i, question] of questionsFor(tenant, queries + WARMUP).entries()) {
     const t0 = performance.now();
     const { elapsed, found } = await withTenant(claims, async (tx) => {
       const t1 = performance.now();
@@ -120,15 +139,16 @@ async function asAdmin(adminUrl: string | null, sql: string): Promise<boolean> {
 }
 
 async function main() {
+  const { sizes, queries } = parseCommandLine(process.argv.slice(2), flags);
   const db = await startRunDatabase("bench", { separateProcess: true });
-  console.error(`bench:retrieval on ${db.kind}, embedder ${getEmbedder().modelId}, ${QUERIES} queries per tenant, k = 5`);
+  console.error(`bench:retrieval on ${db.kind}, embedder ${getEmbedder().modelId}, ${queries} queries per tenant, k = 5`);
   // On a server the HNSW index is built once after the bulk load, as after a restore; the
   // embedded database maintains it row by row.
   const bulk = await asAdmin(db.adminUrl, "drop index if exists public.documents_embedding_idx");
   for (let t = 0; t < OTHER_TENANTS; t++) await loadTenant(`other-${t + 1}`, OTHER_TENANT_CHUNKS, 100 + t);
   const targets: LoadedTenant[] = [];
-  for (const size of SIZES) targets.push(await loadTenant(`target-${size}`, size, size));
-  const total = OTHER_TENANTS * OTHER_TENANT_CHUNKS + SIZES.reduce((a, b) => a + b, 0);
+  for (const size of sizes) targets.push(await loadTenant(`target-${size}`, size, size));
+  const total = OTHER_TENANTS * OTHER_TENANT_CHUNKS + sizes.reduce((a, b) => a + b, 0);
   let indexBuildSeconds: number | null = null;
   if (bulk) {
     const t0 = performance.now();
@@ -152,21 +172,21 @@ async function main() {
 
   const tenants: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const tenant of targets) {
-    tenants[`chunks_${tenant.chunks}`] = await measure(tenant);
+    tenants[`chunks_${tenant.chunks}`] = await measure(tenant, queries);
     console.error(`  ${tenant.chunks} chunks: ${JSON.stringify(tenants[`chunks_${tenant.chunks}`].retrieve_ms)}`);
   }
-  const largest = tenants[`chunks_${Math.max(...SIZES)}`];
+  const largest = tenants[`chunks_${Math.max(...sizes)}`];
   emitResult({
     database: db.kind,
     embedder: getEmbedder().modelId,
     index_rows: total,
-    tenants_in_index: OTHER_TENANTS + SIZES.length,
+    tenants_in_index: OTHER_TENANTS + sizes.length,
     hnsw_build_s: indexBuildSeconds,
     ...Object.fromEntries(Object.entries(tenants).map(([key, r]) => [`${key}_retrieve_ms`, r.retrieve_ms])),
     ...Object.fromEntries(Object.entries(tenants).map(([key, r]) => [`${key}_answers_short_of_k`, r.answers_short_of_k])),
     target_p99_ms: TARGET_P99_MS,
-    pass: SIZES.includes(100_000) ? (largest.retrieve_ms.p99 ?? Infinity) < TARGET_P99_MS : undefined,
+    pass: sizes.includes(100_000) ? (largest.retrieve_ms.p99 ?? Infinity) < TARGET_P99_MS : undefined,
   });
 }
 
-runCli("Usage: npm run bench:retrieval   (BENCH_SIZES=10000,100000 BENCH_QUERIES=300)", main);
+runCli(USAGE, main);

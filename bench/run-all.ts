@@ -12,34 +12,35 @@ import path from "node:path";
 import { z } from "zod";
 import { parseCommandLine } from "@/eval/lib/args";
 import { writeText } from "@/eval/lib/output";
-import { lastJsonObject, runScript } from "./lib/child-result";
-import { onCleanup, runCli, wasInterrupted } from "./lib/lifecycle";
-import { readmeFigures, withReadmeFigures } from "./lib/readme-figures";
-import { resultsHtml, resultsText, type BenchResults, type BenchRun } from "./lib/report";
-import { buildFlag } from "./lib/result";
-import { ensureProductionBuild } from "./lib/server";
+import { lastJsonObject, runScript } from "@/eval/lib/child-result";
+import { onCleanup, runCli, wasInterrupted } from "@/eval/lib/lifecycle";
+import { readmeFigures, withReadmeFigures } from "@/eval/lib/readme-figures";
+import { resultsHtml, resultsText, type BenchResults, type BenchRun } from "@/eval/lib/report";
+import { runDatabaseServer } from "@/eval/lib/run-database";
+import { buildFlag } from "@/eval/lib/result";
+import { ensureProductionBuild } from "@/eval/lib/server";
 
 interface BenchSpec {
   name: string;
   file: string;
-  /** Settings that finish in a few minutes on two cores (dropped with --full). */
-  quick: { args?: string[]; env?: Record<string, string> };
+  /** Flags that finish in a few minutes on two cores (dropped with --full). */
+  quick: string[];
   /** Serves a production build: built once up front, never by the benchmark itself. */
   http?: boolean;
 }
 
 const BENCHES: BenchSpec[] = [
-  { name: "embedder", file: "bench/embedder.ts", quick: { env: { BENCH_QUERIES: "300", BENCH_DOCUMENTS: "128" } } },
-  { name: "cache-lookup", file: "bench/cache-lookup.ts", quick: { args: ["--entries", "10000", "--large", "100000", "--queries", "100", "--duration", "3"] } },
-  { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: { args: ["--entries", "2000", "--large", "20000", "--queries", "100", "--duration", "10", "--warmup", "3"] } },
-  { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: { args: ["--duration", "10", "--warmup", "3"] } },
-  { name: "rate-limits", file: "bench/rate-limits.ts", quick: { env: { BENCH_ITERATIONS: "200" } } },
-  { name: "cache-curves", file: "bench/cache-curves.ts", quick: { args: ["--limit", "2000", "--thresholds", "0.7,0.75,0.8,0.85"] } },
-  { name: "retrieval", file: "bench/retrieval.ts", quick: { env: { BENCH_SIZES: "10000", BENCH_QUERIES: "200" } } },
-  { name: "ingest", file: "bench/ingest.ts", quick: {} },
-  { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: {} },
-  { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: { args: ["--duration", "40", "--warmup", "10"] } },
-  { name: "ingest-isolation", file: "bench/ingest-isolation.ts", http: true, quick: { args: ["--pages", "2000", "--baseline", "5"] } },
+  { name: "embedder", file: "bench/embedder.ts", quick: ["--queries", "300", "--documents", "128"] },
+  { name: "cache-lookup", file: "bench/cache-lookup.ts", quick: ["--entries", "10000", "--large", "100000", "--queries", "100", "--duration", "3"] },
+  { name: "chat-cache-hit", file: "bench/chat-cache-hit.ts", http: true, quick: ["--entries", "2000", "--large", "20000", "--queries", "100", "--duration", "10", "--warmup", "3"] },
+  { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: ["--duration", "10", "--warmup", "3"] },
+  { name: "rate-limits", file: "bench/rate-limits.ts", quick: ["--iterations", "200"] },
+  { name: "cache-curves", file: "bench/cache-curves.ts", quick: ["--limit", "2000", "--thresholds", "0.7,0.75,0.8,0.85"] },
+  { name: "retrieval", file: "bench/retrieval.ts", quick: ["--sizes", "10000", "--queries", "200"] },
+  { name: "ingest", file: "bench/ingest.ts", quick: [] },
+  { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: [] },
+  { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: ["--duration", "40", "--warmup", "10"] },
+  { name: "ingest-isolation", file: "bench/ingest-isolation.ts", http: true, quick: ["--pages", "2000", "--baseline", "5"] },
 ];
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -100,9 +101,9 @@ async function main(): Promise<number> {
       continue;
     }
     console.error(`\n=== ${bench.name} (${bench.file}) ===`);
-    const quick = args.full ? {} : bench.quick;
+    const quick = args.full ? [] : bench.quick;
     const extra = bench.http ? ["--build", "never"] : [];
-    const run = await runScript(bench.file, [...(quick.args ?? []), ...extra], { env: quick.env ?? {}, timeoutMs: args.timeout * 60_000, signal: abort.signal });
+    const run = await runScript(bench.file, [...quick, ...extra], { timeoutMs: args.timeout * 60_000, signal: abort.signal });
     const result = lastJsonObject(run.stdout);
     const status = run.timedOut ? "timeout" : run.exitCode !== 0 ? "failed" : result ? "ok" : "no-result";
     runs.push({ name: bench.name, file: bench.file, status, exitCode: run.exitCode, seconds: run.seconds, result, ...(result ? {} : { outputTail: run.stdout.split("\n").slice(-40).join("\n") }) });
@@ -118,7 +119,7 @@ async function main(): Promise<number> {
       memoryGb: Math.round(os.totalmem() / 2 ** 30),
       node: process.version,
       platform: `${os.platform()} ${os.arch()}`,
-      database: process.env.TEST_ADMIN_DATABASE_URL || process.env.DATABASE_ADMIN_URL ? "postgres" : "pglite",
+      database: runDatabaseServer() ? "postgres" : "pglite",
     },
     runs,
   };

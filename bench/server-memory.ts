@@ -13,15 +13,15 @@ import { ingestKb } from "@/eval/lib/ingest-kb";
 import { loadKb } from "@/eval/lib/kb";
 import { seededRandom } from "@/eval/lib/random";
 import { linearSlope, round } from "@/eval/lib/stats";
-import { expectedAnswer, seedManyCaches, syntheticQuestions } from "./lib/cache-seed";
-import { runCli, wasInterrupted } from "./lib/lifecycle";
-import { askStream, openSession, runClosedLoop } from "./lib/load";
-import { treeRssMb } from "./lib/process-memory";
-import { buildFlag, emitResult, latencyJson } from "./lib/result";
-import { startRunDatabase } from "./lib/run-database";
-import { NO_CHAT_LIMITS } from "./lib/no-limits";
-import { ensureProductionBuild, startProductionServer } from "./lib/server";
-import { createRunTenant } from "./lib/tenants";
+import { expectedAnswer, seedManyCaches, syntheticQuestions } from "@/eval/lib/cache-seed";
+import { runCli, wasInterrupted } from "@/eval/lib/lifecycle";
+import { askStream, openSession, runClosedLoop } from "@/eval/lib/load";
+import { treeRssMb } from "@/eval/lib/process-memory";
+import { buildFlag, emitResult, latencyJson } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { NO_CHAT_LIMITS } from "@/eval/lib/no-limits";
+import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
+import { createRunTenant } from "@/eval/lib/tenants";
 
 const USAGE = `Usage: npm run bench:memory -- [options]
   --duration S      measured seconds of load (default 60), after --warmup S (default 10)

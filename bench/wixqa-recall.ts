@@ -6,24 +6,29 @@
  *    kept for comparison;
  *  - `with_distractors` (the headline): the same 75 plus distractor articles that no
  *    question cites: one support article per banking77 intent (77, its phrasings as the
- *    body; BANKING77_PATH), the demo tenants' help articles (5), and every article of
- *    WIXQA_DISTRACTORS (a JSONL of {id, title, text}, e.g. the rest of the WixQA corpus,
+ *    body; --banking77), the demo tenants' help articles (5), and every article of
+ *    --distractors (a JSONL of {id, title, text}, e.g. the rest of the WixQA corpus,
  *    which is not shipped here) — the nearer in domain, the harder.
  * Each knowledge base is ingested as one tenant through the real pipeline (upload -> job
  * -> chunks); every question goes through retrieve() (hybrid search, k = 5) and the
  * figures are recall@5, hit@5 and MRR of the cited article ids. Uses the configured
  * embedder (named in the result; the local MiniLM with no API key), and the hash embedder
  * too when another is configured.
- * Data stays outside the repository: WIXQA_PATH (default ../shared/eval/wixqa-dev.jsonl).
+ * Data stays outside the repository: --wixqa (default ../shared/eval/wixqa-dev.jsonl).
+ *
+ *   npm run bench:wixqa-recall -- [--wixqa FILE] [--banking77 FILE] [--distractors FILE]
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { parseCsv } from "@/eval/lib/csv";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { runCli } from "@/bench/lib/lifecycle";
-import { emitResult } from "@/bench/lib/result";
-import { startRunDatabase } from "@/bench/lib/run-database";
-import { createRunTenant } from "@/bench/lib/tenants";
+import { z } from "zod";
+import { parseCommandLine } from "@/eval/lib/args";
+import { parseCsv } from "@/eval/lib/csv";
+import { BANKING77_CSV, WIXQA_DEV_JSONL } from "@/eval/lib/datasets";
+import { runCli } from "@/eval/lib/lifecycle";
+import { emitResult } from "@/eval/lib/result";
+import { startRunDatabase } from "@/eval/lib/run-database";
+import { createRunTenant } from "@/eval/lib/tenants";
 import { OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
 import { getEmbedder, hashEmbedder, setEmbedderForTests } from "@/lib/ai/embeddings";
 import { systemClaims, visitorClaims } from "@/lib/db/claims";
@@ -34,6 +39,19 @@ import { retrieve } from "@/lib/rag/retrieve";
 
 const K = 5;
 
+const USAGE = `Usage: npm run bench:wixqa-recall -- [options]
+  --wixqa FILE       WixQA dev questions and cited articles (default ../shared/eval/wixqa-dev.jsonl beside the repository)
+  --banking77 FILE   banking77 phrasings, one distractor article per intent (default ../shared/eval/banking77-train.csv)
+  --distractors FILE more distractor articles, JSONL of {id, title, text} (default none)`;
+
+const flags = z.object({
+  wixqa: z.string().default(WIXQA_DEV_JSONL),
+  banking77: z.string().default(BANKING77_CSV),
+  distractors: z.string().optional(),
+});
+
+type Flags = z.infer<typeof flags>;
+
 interface WixQaRow {
   id: string;
   question: string;
@@ -43,8 +61,6 @@ interface WixQaRow {
 
 type Article = WixQaRow["contexts"][number];
 
-const SHARED_EVAL = path.resolve(import.meta.dirname, "../../shared/eval");
-
 function readJsonl<T>(file: string): T[] {
   return readFileSync(file, "utf8")
     .split("\n")
@@ -52,13 +68,9 @@ function readJsonl<T>(file: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
-function loadRows(): WixQaRow[] {
-  return readJsonl<WixQaRow>(process.env.WIXQA_PATH ?? path.join(SHARED_EVAL, "wixqa-dev.jsonl"));
-}
-
-/** Articles no question cites: banking77 intents, the demo help articles, WIXQA_DISTRACTORS. */
-function loadDistractors(cited: Set<string>): { articles: Article[]; sources: Record<string, number> } {
-  const banking = process.env.BANKING77_PATH ?? path.join(SHARED_EVAL, "banking77-train.csv");
+/** Articles no question cites: banking77 intents, the demo help articles, --distractors. */
+function loadDistractors(cited: Set<string>, files: Flags): { articles: Article[]; sources: Record<string, number> } {
+  const banking = files.banking77;
   const byIntent = new Map<string, string[]>();
   for (const row of parseCsv(readFileSync(banking, "utf8"), { file: banking, onError: "skip", required: ["text", "category"] }).rows) {
     byIntent.set(row.value.category, [...(byIntent.get(row.value.category) ?? []), row.value.text]);
@@ -75,7 +87,7 @@ function loadDistractors(cited: Set<string>): { articles: Article[]; sources: Re
       return { id: `demo:${tenant}/${file}`, title: text.split("\n")[0].replace(/^#\s*/, ""), text };
     }),
   );
-  const extraFile = process.env.WIXQA_DISTRACTORS;
+  const extraFile = files.distractors;
   const extra = extraFile ? readJsonl<Article>(extraFile).filter((a) => !cited.has(a.id)) : [];
   return {
     articles: [...bankingArticles, ...demo, ...extra],
@@ -152,9 +164,10 @@ async function evaluateBoth(rows: WixQaRow[], cited: Map<string, Article>, distr
 }
 
 async function main() {
-  const rows = loadRows();
+  const args = parseCommandLine(process.argv.slice(2), flags);
+  const rows = readJsonl<WixQaRow>(args.wixqa);
   const cited = new Map(rows.flatMap((r) => r.contexts.map((c) => [c.id, c] as const)));
-  const distractors = loadDistractors(new Set(cited.keys()));
+  const distractors = loadDistractors(new Set(cited.keys()), args);
   const db = await startRunDatabase("bench", { separateProcess: true });
   console.error(`wixqa-recall on ${db.kind}: ${rows.length} questions, ${cited.size} cited articles, ${distractors.articles.length} distractors`);
   const configured = await evaluateBoth(rows, cited, distractors.articles);
@@ -181,4 +194,4 @@ async function main() {
   });
 }
 
-runCli("Usage: npm run bench:wixqa   (WIXQA_PATH=path/to/wixqa-dev.jsonl)", main);
+runCli(USAGE, main);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { lastJsonObject } from "@/bench/lib/child-result";
-import { README_END, README_START, readmeFigures, withReadmeFigures } from "@/bench/lib/readme-figures";
-import { flattenScalars, resultsHtml, resultsText, type BenchResults } from "@/bench/lib/report";
+import { lastJsonObject } from "./lib/child-result";
+import { README_END, README_START, readmeFigures, withReadmeFigures } from "./lib/readme-figures";
+import { flattenScalars, resultsHtml, resultsText, type BenchResults } from "./lib/report";
 
 describe("lastJsonObject", () => {
   it("reads a one-line result after progress output", () => {

@@ -9,7 +9,7 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { calibrationFor, type Calibration } from "@/lib/ai/answer-calibration";
-import { runCli } from "@/bench/lib/lifecycle";
+import { runCli } from "./lib/lifecycle";
 import { fitOn, scoreAsRun, simulate, splitQuestions, type CalibrationRecord, type SimulatedScore } from "./lib/calibration-split";
 import { numberFlag, parseCommandLine } from "./lib/args";
 import { readTextFile } from "./lib/input";

@@ -8,28 +8,32 @@
  * split in two halves: the Platt calibration and a raw threshold are fitted on the first
  * half and reported on the second. Prints the constants to paste into relevance-calibration.ts.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { ANSWER_SYSTEM, answerPrompt } from "@/lib/agent/prompts";
-import { DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
+import { assertKnownChatModel, DEFAULT_LOCAL_LLM_ID, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import { loadNodeLlamaEngine } from "@/lib/ai/local-llm/node-llama-engine";
 import { calibrate, fitCalibration, relevanceTurns } from "@/lib/ai/local-llm/relevance";
 import type { RetrievedChunk } from "@/lib/ai/retrieval-types";
-import { parseFlags } from "./lib/args";
+import { numberFlag, parseCommandLine } from "./lib/args";
+import { WIXQA_DEV_JSONL } from "./lib/datasets";
+import { readTextFile } from "./lib/input";
 import { parseJsonl } from "./lib/jsonl";
+import { runCli } from "./lib/lifecycle";
 import { wixqaRecordSchema, type WixqaRecord } from "./lib/wixqa";
 
-const flags = parseFlags(
-  process.argv.slice(2),
-  { data: { type: "string" }, limit: { type: "string" }, out: { type: "string" } },
-  z.object({
-    data: z.string().default("../shared/eval/wixqa-dev.jsonl"),
-    limit: z.coerce.number().int().min(4).default(24),
-    out: z.string().default("eval-out/local-llm-relevance.json"),
-  }),
-);
+const USAGE = `Usage: npm run eval:local-llm-relevance -- [options]
+  --data FILE      WixQA records (default ../shared/eval/wixqa-dev.jsonl beside the repository)
+  --limit N        articles, each asked with its own and with another question (default 24, at least 4)
+  --out FILE       the full result with every sample (default eval-out/local-llm-relevance.json)`;
+
+const flags = z.object({
+  data: z.string().default(WIXQA_DEV_JSONL),
+  limit: numberFlag({ int: true, min: 4 }).default(24),
+  out: z.string().default("eval-out/local-llm-relevance.json"),
+});
 
 /** About one retrieved chunk: the product's chunks are of this order. */
 const PASSAGE_CHARS = 1_200;
@@ -85,60 +89,65 @@ function confusion(samples: Sample[], score: (p: number) => number, threshold: n
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
-const text = await readFile(flags.data, "utf8");
-const records = parseJsonl(text, wixqaRecordSchema, { file: flags.data, onError: "skip" })
-  .records.map((r) => r.value)
-  .filter((r) => r.contexts.length > 0);
-const seen = new Set<string>();
-const chosen = records.filter((r) => !seen.has(r.contexts[0].id) && seen.add(r.contexts[0].id)).slice(0, flags.limit);
+async function main(): Promise<void> {
+  const args = parseCommandLine(process.argv.slice(2), flags);
+  const text = await readTextFile(args.data, "WixQA file");
+  const records = parseJsonl(text, wixqaRecordSchema, { file: args.data, onError: "skip" })
+    .records.map((r) => r.value)
+    .filter((r) => r.contexts.length > 0);
+  const seen = new Set<string>();
+  const chosen = records.filter((r) => !seen.has(r.contexts[0].id) && seen.add(r.contexts[0].id)).slice(0, args.limit);
 
-const id = localLlmIdOf(env().CHAT_MODEL) ?? DEFAULT_LOCAL_LLM_ID;
-const manifest = findLocalLlm(id);
-if (!manifest) throw new Error(`unknown local model ${id}`);
-const engine = await loadNodeLlamaEngine({ modelId: id, modelPath: localLlmPath(manifest, env().MODELS_DIR), contextTokens: manifest.contextTokens, threads: env().LOCAL_LLM_THREADS || 1 });
+  const { CHAT_MODEL, MODELS_DIR, LOCAL_LLM_THREADS } = env();
+  assertKnownChatModel(CHAT_MODEL);
+  const id = localLlmIdOf(CHAT_MODEL) ?? DEFAULT_LOCAL_LLM_ID;
+  const manifest = findLocalLlm(id)!;
+  const engine = await loadNodeLlamaEngine({ modelId: id, modelPath: localLlmPath(manifest, MODELS_DIR), contextTokens: manifest.contextTokens, threads: LOCAL_LLM_THREADS || 1 });
 
-const samples: Sample[] = [];
-const started = Date.now();
-for (const [i, record] of chosen.entries()) {
-  const own = words(record.question);
-  const other = records
-    .filter((r) => r.contexts[0].id !== record.contexts[0].id && !r.article_ids.includes(record.contexts[0].id))
-    .sort((a, b) => overlap(own, words(b.question)) - overlap(own, words(a.question)))[0];
-  const passage = [passageOf(record)];
-  for (const [question, label] of [[record.question, true], [other.question, false]] as const) {
-    const p = await engine.yesProbability(relevanceTurns(ANSWER_SYSTEM, answerPrompt(question, passage)));
-    samples.push({ article: record.contexts[0].id, p, label });
+  const samples: Sample[] = [];
+  const started = Date.now();
+  for (const [i, record] of chosen.entries()) {
+    const own = words(record.question);
+    const other = records
+      .filter((r) => r.contexts[0].id !== record.contexts[0].id && !r.article_ids.includes(record.contexts[0].id))
+      .sort((a, b) => overlap(own, words(b.question)) - overlap(own, words(a.question)))[0];
+    const passage = [passageOf(record)];
+    for (const [question, label] of [[record.question, true], [other.question, false]] as const) {
+      const p = await engine.yesProbability(relevanceTurns(ANSWER_SYSTEM, answerPrompt(question, passage)));
+      samples.push({ article: record.contexts[0].id, p, label });
+    }
+    const [yes, no] = samples.slice(-2);
+    console.log(`${i + 1}/${chosen.length} own ${yes.p.toFixed(3)} other ${no.p.toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
-  const [yes, no] = samples.slice(-2);
-  console.log(`${i + 1}/${chosen.length} own ${yes.p.toFixed(3)} other ${no.p.toFixed(3)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+  const half = Math.floor(chosen.length / 2);
+  const tuneArticles = new Set(chosen.slice(0, half).map((r) => r.contexts[0].id));
+  const tune = samples.filter((s) => tuneArticles.has(s.article));
+  const report = samples.filter((s) => !tuneArticles.has(s.article));
+  const calibration = fitCalibration(tune);
+  const candidates = [...new Set(tune.map((s) => s.p))].sort((a, b) => a - b);
+  const rawThreshold = candidates.reduce((best, t) => (confusion(tune, (p) => p, t).accuracy > confusion(tune, (p) => p, best).accuracy ? t : best), 0.5);
+  const result = {
+    model: id,
+    articles: chosen.length,
+    seconds: Math.round((Date.now() - started) / 1000),
+    calibration,
+    rawThreshold,
+    tune: { n: tune.length, auc: auc(tune), meanOwn: mean(tune.filter((s) => s.label).map((s) => s.p)), meanOther: mean(tune.filter((s) => !s.label).map((s) => s.p)) },
+    report: {
+      n: report.length,
+      auc: auc(report),
+      meanOwn: mean(report.filter((s) => s.label).map((s) => s.p)),
+      meanOther: mean(report.filter((s) => !s.label).map((s) => s.p)),
+      atRawThreshold: confusion(report, (p) => p, rawThreshold),
+      calibratedAt07: confusion(report, (p) => calibrate(p, calibration), 0.7),
+      calibratedAt05: confusion(report, (p) => calibrate(p, calibration), 0.5),
+    },
+    samples,
+  };
+  await mkdir(path.dirname(args.out), { recursive: true });
+  await writeFile(args.out, JSON.stringify(result, null, 2));
+  console.log(JSON.stringify({ ...result, samples: undefined }, null, 2));
 }
 
-const half = Math.floor(chosen.length / 2);
-const tuneArticles = new Set(chosen.slice(0, half).map((r) => r.contexts[0].id));
-const tune = samples.filter((s) => tuneArticles.has(s.article));
-const report = samples.filter((s) => !tuneArticles.has(s.article));
-const calibration = fitCalibration(tune);
-const candidates = [...new Set(tune.map((s) => s.p))].sort((a, b) => a - b);
-const rawThreshold = candidates.reduce((best, t) => (confusion(tune, (p) => p, t).accuracy > confusion(tune, (p) => p, best).accuracy ? t : best), 0.5);
-const result = {
-  model: id,
-  articles: chosen.length,
-  seconds: Math.round((Date.now() - started) / 1000),
-  calibration,
-  rawThreshold,
-  tune: { n: tune.length, auc: auc(tune), meanOwn: mean(tune.filter((s) => s.label).map((s) => s.p)), meanOther: mean(tune.filter((s) => !s.label).map((s) => s.p)) },
-  report: {
-    n: report.length,
-    auc: auc(report),
-    meanOwn: mean(report.filter((s) => s.label).map((s) => s.p)),
-    meanOther: mean(report.filter((s) => !s.label).map((s) => s.p)),
-    atRawThreshold: confusion(report, (p) => p, rawThreshold),
-    calibratedAt07: confusion(report, (p) => calibrate(p, calibration), 0.7),
-    calibratedAt05: confusion(report, (p) => calibrate(p, calibration), 0.5),
-  },
-  samples,
-};
-await mkdir(path.dirname(flags.out), { recursive: true });
-await writeFile(flags.out, JSON.stringify(result, null, 2));
-console.log(JSON.stringify({ ...result, samples: undefined }, null, 2));
-process.exit(0);
+runCli(USAGE, main);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { assertKnownChatModel } from "@/lib/ai/models/llm-manifest";
 import { EnvError, parseEnv } from "@/lib/env";
 
 describe("parseEnv", () => {
@@ -66,8 +67,21 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ CACHE_ADAPTER: "upstash" })).toThrow(/UPSTASH_VECTOR_REST_URL/);
   });
 
-  it("accepts a known local LLM in CHAT_MODEL and names the known ones otherwise", () => {
+  it("checks the form of a local CHAT_MODEL, and the start-up check names the known local LLMs", () => {
     expect(parseEnv({ CHAT_MODEL: "local:qwen2.5-coder-1.5b-instruct-q4_k_m" }).CHAT_MODEL).toBe("local:qwen2.5-coder-1.5b-instruct-q4_k_m");
-    expect(() => parseEnv({ CHAT_MODEL: "local:llama-70b" })).toThrow(/CHAT_MODEL: unknown local model "llama-70b"; known: local:qwen2.5-coder/);
+    expect(() => parseEnv({ CHAT_MODEL: "local:" })).toThrow(/CHAT_MODEL: "local:" is not local:<id>/);
+    expect(() => parseEnv({ CHAT_MODEL: "local:../llama" })).toThrow(/CHAT_MODEL/);
+    expect(parseEnv({ CHAT_MODEL: "llama3.1:8b" }).CHAT_MODEL).toBe("llama3.1:8b");
+    // Which ids exist is lib/ai's knowledge: instrumentation.ts (and `npm start`) run this check at start-up.
+    const { CHAT_MODEL } = parseEnv({ CHAT_MODEL: "local:llama-70b" });
+    expect(() => assertKnownChatModel(CHAT_MODEL)).toThrow(EnvError);
+    expect(() => assertKnownChatModel(CHAT_MODEL)).toThrow(/CHAT_MODEL: unknown local model "llama-70b"; known: local:qwen2.5-coder/);
+    expect(() => assertKnownChatModel("local:qwen2.5-coder-1.5b-instruct-q4_k_m")).not.toThrow();
+    expect(() => assertKnownChatModel("gpt-4o-mini")).not.toThrow();
+  });
+
+  it("tells whether APP_URL was set (pages then take their origin from it, not from the request)", () => {
+    expect(parseEnv({}).APP_URL_CONFIGURED).toBe(false);
+    expect(parseEnv({ APP_URL: "https://support.example.com" })).toMatchObject({ APP_URL: "https://support.example.com", APP_URL_CONFIGURED: true });
   });
 });

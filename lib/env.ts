@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { findLocalLlm, localLlmIdOf, LOCAL_LLMS } from "@/lib/ai/models/llm-manifest";
 
 /**
  * Every setting the app reads, validated once. A missing or malformed value fails at
- * start-up with a message naming it, instead of surfacing later as a confusing error.
+ * start-up (instrumentation.ts) with a message naming it, instead of surfacing later as a
+ * confusing error. The one module that reads process.env: the bottom layer, importing
+ * nothing of lib/ (checks that need a domain's data, such as which local models exist,
+ * live in that domain and report through invalidSetting()).
  */
 /** The public constant earlier versions fell back to: anyone could sign tokens with it. */
 const RETIRED_SECRETS = new Set(["dev-only-secret-change-me-dev-only-secret"]);
@@ -13,6 +15,10 @@ const TEST_SECRET = "test-only-secret-never-used-outside-vitest-0000";
 
 const optionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional());
 const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional());
+
+/** CHAT_MODEL values of the form local:<id> select a local LLM (lib/ai/models/llm-manifest.ts knows the ids). */
+export const LOCAL_CHAT_MODEL_PREFIX = "local:";
+const LOCAL_MODEL_ID = /^[a-z0-9][a-z0-9._-]*$/i;
 
 const schema = z
   .object({
@@ -38,7 +44,7 @@ const schema = z
 
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
-    CHAT_MODEL: z.string().default("gpt-4o-mini"),
+    CHAT_MODEL: z.string().min(1, "CHAT_MODEL names a model (or local:<id>)").default("gpt-4o-mini"),
     EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
     /** With no OpenAI key/URL: the neural MiniLM embedder (when its files are present) or the hash embedder. */
     LOCAL_EMBEDDER: z.enum(["minilm", "hash"]).default("minilm"),
@@ -102,12 +108,13 @@ const schema = z
     EMAIL_FROM: z.string().default("Support <support@localhost>"),
   })
   .superRefine((env, ctx) => {
-    const localId = localLlmIdOf(env.CHAT_MODEL);
-    if (localId !== undefined && !findLocalLlm(localId)) {
+    // The format only: whether the id names a known model is lib/ai's check (assertKnownChatModel).
+    const localId = env.CHAT_MODEL.startsWith(LOCAL_CHAT_MODEL_PREFIX) ? env.CHAT_MODEL.slice(LOCAL_CHAT_MODEL_PREFIX.length) : undefined;
+    if (localId !== undefined && !LOCAL_MODEL_ID.test(localId)) {
       ctx.addIssue({
         code: "custom",
         path: ["CHAT_MODEL"],
-        message: `unknown local model "${localId}"; known: ${LOCAL_LLMS.map((m) => `local:${m.id}`).join(", ")}`,
+        message: `"${env.CHAT_MODEL}" is not local:<id> (the id: letters, digits, ".", "_", "-")`,
       });
     }
     if (env.AUTH_JWT_SECRET && RETIRED_SECRETS.has(env.AUTH_JWT_SECRET)) {
@@ -154,6 +161,8 @@ export type Env = Omit<RawEnv, "AUTH_JWT_SECRET"> & {
   AUTH_JWT_SECRET: string;
   /** True when development made up a secret for this process (tokens die with it). */
   AUTH_JWT_SECRET_GENERATED: boolean;
+  /** True when APP_URL was set: without it, pages take their own origin from the request (lib/app-origin.ts). */
+  APP_URL_CONFIGURED: boolean;
 };
 
 function authModeOf(env: Pick<RawEnv, "AUTH_MODE" | "NEXT_PUBLIC_SUPABASE_URL">): "local" | "supabase" {
@@ -167,16 +176,30 @@ export class EnvError extends Error {
   }
 }
 
+function configurationError(issues: Array<{ setting: string; message: string }>): EnvError {
+  return new EnvError(`Invalid configuration:\n${issues.map((i) => `  - ${i.setting}: ${i.message}`).join("\n")}`);
+}
+
+/** The error a domain's own check of a setting throws, worded as parseEnv words its own. */
+export function invalidSetting(setting: keyof RawEnv, message: string): EnvError {
+  return configurationError([{ setting, message }]);
+}
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  - ${issue.path.join(".") || "(env)"}: ${issue.message}`);
-    throw new EnvError(`Invalid configuration:\n${lines.join("\n")}`);
+    throw configurationError(result.error.issues.map((issue) => ({ setting: issue.path.join(".") || "(env)", message: issue.message })));
   }
   const data = result.data;
   const generated = !data.AUTH_JWT_SECRET && data.NODE_ENV === "development";
   const secret = data.AUTH_JWT_SECRET ?? (generated ? randomBytes(48).toString("base64url") : TEST_SECRET);
-  return { ...data, AUTH_MODE: authModeOf(data), AUTH_JWT_SECRET: secret, AUTH_JWT_SECRET_GENERATED: generated };
+  return {
+    ...data,
+    AUTH_MODE: authModeOf(data),
+    AUTH_JWT_SECRET: secret,
+    AUTH_JWT_SECRET_GENERATED: generated,
+    APP_URL_CONFIGURED: source.APP_URL !== undefined,
+  };
 }
 
 let cached: Env | undefined;
@@ -194,6 +217,19 @@ export function env(): Env {
     }
   }
   return cached;
+}
+
+/**
+ * True while `next build` prerenders (NEXT_PHASE, set by Next itself): the server does not
+ * start then, so its settings are not validated (a build machine needs no secrets).
+ */
+export function isProductionBuild(): boolean {
+  return process.env.NEXT_PHASE === "phase-production-build";
+}
+
+/** All a child process gets that must see no secret and no database address: PATH and NODE_ENV. */
+export function bareChildEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, NODE_ENV: process.env.NODE_ENV };
 }
 
 /** Tests change process.env between cases; this forgets the parsed copy. */

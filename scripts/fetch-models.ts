@@ -8,9 +8,11 @@ import { fetchModel } from "@/lib/ai/models/fetch";
 import { DEFAULT_MODELS, modelsDir } from "@/lib/ai/models/manifest";
 
 async function main(): Promise<void> {
+  // Only this setting, unvalidated: fetching models (e.g. in an image build) needs no app secrets.
+  const root = modelsDir(process.env.MODELS_DIR ?? "");
   let failed = 0;
   for (const spec of DEFAULT_MODELS) {
-    const result = await fetchModel(spec, { root: modelsDir() });
+    const result = await fetchModel(spec, { root });
     if (result.ok) {
       if (result.fetched.length === 0) console.log(`${spec.title}: already in ${result.dir}`);
       continue;

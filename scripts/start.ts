@@ -14,11 +14,11 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded"
 import { withService } from "@/lib/db/tenant";
 import { queueReembedsForModel } from "@/lib/rag/embedding-model";
 import { closePool } from "@/lib/db/pool";
-import { parseEnv } from "@/lib/env";
+import { parseEnv, type Env } from "@/lib/env";
 import { DEMO_TENANTS } from "@/lib/tenants/demo";
 import { migrateFromAdminUrl } from "@/lib/db/admin";
 import { demoLoginsPath, demoSeedingPlan, readDemoLogins, seedDemo } from "@/scripts/lib/seed-demo";
-import { findLocalLlm, localLlmIdOf } from "@/lib/ai/models/llm-manifest";
+import { assertKnownChatModel, findLocalLlm, localLlmIdOf } from "@/lib/ai/models/llm-manifest";
 import { fetchLocalLlm } from "@/lib/ai/models/fetch-llm";
 
 const args = new Set(process.argv.slice(2));
@@ -73,10 +73,9 @@ function run(command: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /** With no OpenAI key/URL the local embedder is the default: fetch it on first use. */
-async function ensureLocalModels(): Promise<void> {
-  const { OPENAI_API_KEY, OPENAI_BASE_URL, LOCAL_EMBEDDER } = process.env;
-  if (OPENAI_API_KEY || OPENAI_BASE_URL || LOCAL_EMBEDDER === "hash") return;
-  const result = await fetchModel(MINILM, { root: modelsDir() });
+async function ensureLocalModels(settings: Env): Promise<void> {
+  if (settings.OPENAI_API_KEY || settings.OPENAI_BASE_URL || settings.LOCAL_EMBEDDER === "hash") return;
+  const result = await fetchModel(MINILM, { root: modelsDir(settings.MODELS_DIR) });
   if (!result.ok) {
     console.warn(`Could not fetch ${MINILM.title}: ${result.message}. Continuing with the hash embedder; run \`npm run models:fetch\` to retry.`);
   }
@@ -105,25 +104,28 @@ async function ensureLocalLlm(chatModel: string, modelsDir: string): Promise<voi
 async function main() {
   mkdirSync(dataDir, { recursive: true });
   ensureSecret();
-  await ensureLocalModels();
+  Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+  // Fail fast, naming the setting, before anything else starts. parseEnv, not env(): env()
+  // would keep this copy, and DATABASE_URL is only known once the database below runs.
+  const settings = parseEnv(process.env);
+  assertKnownChatModel(settings.CHAT_MODEL);
+  await ensureLocalModels(settings);
   let embedded: EmbeddedDatabase | undefined;
 
-  if (!process.env.DATABASE_URL) {
+  if (!settings.DATABASE_URL) {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, "pglite") });
     process.env.DATABASE_URL = embedded.url;
     process.env.DATABASE_POOL_MAX = "1";
     console.log(`Embedded PostgreSQL (PGlite + pgvector) ready, data in ${path.relative(root, dataDir)}/pglite`);
-  } else if (process.env.DATABASE_ADMIN_URL) {
-    const ran = await migrateFromAdminUrl(process.env.DATABASE_ADMIN_URL, process.env.DATABASE_URL);
+  } else if (settings.DATABASE_ADMIN_URL) {
+    const ran = await migrateFromAdminUrl(settings.DATABASE_ADMIN_URL, settings.DATABASE_URL);
     console.log(ran.length ? `Applied migrations: ${ran.join(", ")}` : "Database schema is up to date");
   }
-  Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
-  const settings = parseEnv(process.env); // fail fast, naming the setting, before anything else starts
   await ensureLocalLlm(settings.CHAT_MODEL, settings.MODELS_DIR);
 
   // Queued for the app's runner: tenants whose vectors another embedding model made.
-  if (embedded || process.env.DATABASE_ADMIN_URL) await reembedStaleTenants();
-  const plan = demoSeedingPlan({ embedded: Boolean(embedded), seedDemo: process.env.SEED_DEMO, adminUrl: process.env.DATABASE_ADMIN_URL });
+  if (embedded || settings.DATABASE_ADMIN_URL) await reembedStaleTenants();
+  const plan = demoSeedingPlan({ embedded: Boolean(embedded), seedDemo: settings.SEED_DEMO, adminUrl: settings.DATABASE_ADMIN_URL });
   if (plan.note) console.warn(plan.note);
   // Seeding runs only its own jobs: tenants' queued work waits for the app's runner, so
   // a job that once took the app down cannot stop it from booting.
@@ -144,7 +146,7 @@ async function main() {
     if (code !== 0) process.exit(code);
   }
 
-  const url = process.env.APP_URL ?? `http://localhost:${port}`;
+  const url = settings.APP_URL_CONFIGURED ? settings.APP_URL : `http://localhost:${port}`;
   console.log(`\nSupport platform on ${url}`);
   console.log(`  Control Center: ${url}/sign-in`);
   console.log(`  Demo site with the chat widget: ${url}/demo`);

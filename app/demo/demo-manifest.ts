@@ -1,6 +1,7 @@
 import "server-only";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { env } from "@/lib/env";
 
 export interface DemoTenantEntry {
   id: string;
@@ -12,7 +13,7 @@ export interface DemoTenantEntry {
 }
 
 export function demoManifestPath(): string {
-  return path.resolve(process.cwd(), process.env.DATA_DIR ?? ".data", "demo-tenants.json");
+  return path.resolve(process.cwd(), env().DATA_DIR, "demo-tenants.json");
 }
 
 /** The demo tenants the seeder wrote, or null when it has not run on this machine. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { numberFlag, onErrorSchema, parseCommandLine, parseFlags, thresholdListSchema, UsageError } from "./args";
+import { HelpRequested, numberFlag, onErrorSchema, parseCommandLine, parseFlags, thresholdListSchema, UsageError } from "./args";
 
 const str = { type: "string" } as const;
 const options = { csv: str, tenants: str, thresholds: str, "on-error": str };
@@ -58,5 +58,11 @@ describe("parseCommandLine", () => {
     expect(parseCommandLine(["--full", "--out", "y"], flags, ["full"])).toEqual({ out: "y", full: true });
     expect(parseCommandLine([], flags, ["full"])).toEqual({ out: "x", full: false });
     expect(() => parseCommandLine(["--out"], flags, ["full"])).toThrow(UsageError);
+  });
+
+  it("asks for the usage on --help or -h, before checking anything else", () => {
+    const flags = z.object({ csv: z.string({ message: "--csv is required" }) });
+    expect(() => parseCommandLine(["--help"], flags)).toThrow(HelpRequested);
+    expect(() => parseCommandLine(["--nope", "-h"], flags)).toThrow(HelpRequested);
   });
 });

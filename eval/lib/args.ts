@@ -9,16 +9,26 @@ export class UsageError extends Error {
   }
 }
 
+/** `--help` (or `-h`) was asked for: the CLI prints its usage, which lists every flag, and exits 0. */
+export class HelpRequested extends Error {
+  constructor() {
+    super("help requested");
+    this.name = "HelpRequested";
+  }
+}
+
 /** What to do with a malformed input line: drop it with a warning, or stop the run. */
 export const onErrorSchema = z.enum(["skip", "fail"], { message: "--on-error must be skip or fail" });
 export type OnError = z.infer<typeof onErrorSchema>;
 
 /**
- * Parses `--flag value` arguments strictly (unknown flags and stray positionals are
- * errors), then validates and coerces them with a zod schema whose keys are the flag
- * names. Every problem becomes one UsageError naming the flag.
+ * The one argument parser of the command-line tools (bench/, eval/): parses `--flag value`
+ * arguments strictly (unknown flags and stray positionals are errors), then validates and
+ * coerces them with a zod schema whose keys are the flag names. Every problem becomes one
+ * UsageError naming the flag; `--help` anywhere becomes HelpRequested.
  */
 export function parseFlags<S extends z.ZodType>(argv: string[], options: ParseArgsOptionsConfig, schema: S): z.infer<S> {
+  if (argv.includes("--help") || argv.includes("-h")) throw new HelpRequested();
   let values: Record<string, unknown>;
   try {
     values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;

@@ -1,4 +1,4 @@
-import { recommendThreshold, scoreThreshold, thresholdRange, type ThresholdPoint } from "./cache-metrics";
+import { recommendThreshold, roundPoint, scoreThreshold, thresholdRange, type ThresholdPoint } from "./cache-metrics";
 import type { QueryResult } from "./cache-protocol";
 import { pct } from "./html";
 import { seededRandom, shuffled } from "./random";
@@ -79,13 +79,6 @@ export function holdoutReport(
   };
 }
 
-const roundPoint = (p: ThresholdPoint): ThresholdPoint => ({
-  ...p,
-  hitRate: round(p.hitRate, 4),
-  correctHitRate: round(p.correctHitRate, 4),
-  falseHitRate: round(p.falseHitRate, 4),
-  wrongShareOfHits: round(p.wrongShareOfHits, 4),
-});
 const roundOrNull = (p: ThresholdPoint | null) => p && roundPoint(p);
 
 export function holdoutText(report: HoldoutReport): string {

@@ -1,5 +1,5 @@
 import type { QueryResult } from "./cache-protocol";
-import { ratio } from "./stats";
+import { ratio, round } from "./stats";
 
 export interface ThresholdPoint {
   threshold: number;
@@ -87,4 +87,15 @@ export function recommendThreshold(points: readonly ThresholdPoint[], maxFalseHi
     return lowest;
   }
   return sorted.find((p) => p.falseHitRate !== null && p.falseHitRate <= maxFalseHitRate) ?? null;
+}
+
+/** A point with its rates rounded to 4 decimals, for reports and summaries. */
+export function roundPoint(p: ThresholdPoint): ThresholdPoint {
+  return {
+    ...p,
+    hitRate: round(p.hitRate, 4),
+    correctHitRate: round(p.correctHitRate, 4),
+    falseHitRate: round(p.falseHitRate, 4),
+    wrongShareOfHits: round(p.wrongShareOfHits, 4),
+  };
 }

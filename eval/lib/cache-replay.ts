@@ -3,7 +3,7 @@ import { systemClaims, visitorClaims } from "@/lib/db/claims";
 import type { Embedder } from "@/lib/ai/embeddings";
 import { lookupCacheAs, writeCache } from "@/lib/cache";
 import { withTenant } from "@/lib/db/tenant";
-import { wasInterrupted } from "@/bench/lib/lifecycle";
+import { wasInterrupted } from "./lifecycle";
 import { escapeHtml, htmlPage, htmlTable, pct, type Section } from "./html";
 import { seededRandom, shuffled } from "./random";
 import { lineChart } from "./svg";

@@ -1,4 +1,4 @@
-import { recommendThreshold, scoreThreshold, thresholdRange, type ThresholdPoint } from "./cache-metrics";
+import { recommendThreshold, roundPoint, scoreThreshold, thresholdRange, type ThresholdPoint } from "./cache-metrics";
 import type { QueryResult } from "./cache-protocol";
 import { escapeHtml, fmt, htmlPage, htmlTable, pct } from "./html";
 import { histogram, round, summarize, type Distribution } from "./stats";
@@ -16,14 +16,6 @@ export interface CacheSummary {
   crossTenantHits: number;
   latencyMs: { lookup: Distribution; embed: Distribution };
 }
-
-const roundPoint = (p: ThresholdPoint): ThresholdPoint => ({
-  ...p,
-  hitRate: round(p.hitRate, 4),
-  correctHitRate: round(p.correctHitRate, 4),
-  falseHitRate: round(p.falseHitRate, 4),
-  wrongShareOfHits: round(p.wrongShareOfHits, 4),
-});
 
 const roundDist = (d: Distribution): Distribution =>
   Object.fromEntries(Object.entries(d).map(([k, v]) => [k, k === "count" ? v : round(v as number | null, 2)])) as unknown as Distribution;

@@ -3,7 +3,7 @@ import { systemClaims, visitorClaims } from "@/lib/db/claims";
 import type { Embedder } from "@/lib/ai/embeddings";
 import { lookupCacheAs, type CacheEntryInput, type SemanticCache } from "@/lib/cache";
 import { withTenant } from "@/lib/db/tenant";
-import { wasInterrupted } from "@/bench/lib/lifecycle";
+import { wasInterrupted } from "./lifecycle";
 import { toQueryResult, type CachePlan, type LabeledText, type QueryResult } from "./cache-protocol";
 
 const EMBED_BATCH = 256;

@@ -2,7 +2,7 @@ import { systemClaims } from "@/lib/db/claims";
 import { withTenant } from "@/lib/db/tenant";
 import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
-import { wasInterrupted } from "@/bench/lib/lifecycle";
+import { wasInterrupted } from "./lifecycle";
 import type { KbDocument } from "./kb";
 
 const ADD_BATCH = 25;

@@ -45,7 +45,7 @@ function chooseEmbedder(): Embedder {
   const { OPENAI_API_KEY, OPENAI_BASE_URL, EMBEDDING_MODEL, LOCAL_EMBEDDER, MODELS_DIR } = env();
   if (OPENAI_API_KEY || OPENAI_BASE_URL) return openAiEmbedder(OPENAI_API_KEY, OPENAI_BASE_URL, EMBEDDING_MODEL);
   if (LOCAL_EMBEDDER === "hash") return hashEmbedder;
-  return localMiniLmEmbedder(modelsDir({ MODELS_DIR })) ?? hashEmbedder;
+  return localMiniLmEmbedder(modelsDir(MODELS_DIR)) ?? hashEmbedder;
 }
 
 /** The local MiniLM embedder, or undefined (with a message naming the file) when its files are not usable. */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { LanguageModel } from "ai";
 import { createOpenAI } from "@ai-sdk/openai";
 import { env } from "@/lib/env";
-import { findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
+import { assertKnownChatModel, findLocalLlm, localLlmIdOf, localLlmPath } from "@/lib/ai/models/llm-manifest";
 import type { LocalLlmEngine } from "@/lib/ai/local-llm/engine";
 import { createLocalLanguageModel } from "@/lib/ai/local-llm/language-model";
 import type { RelevanceCalibration } from "@/lib/ai/local-llm/relevance";
@@ -59,6 +59,7 @@ export function getChatModel(): ChatModelChoice {
   if (override) return override;
   if (configured) return configured;
   const { OPENAI_API_KEY, OPENAI_BASE_URL, CHAT_MODEL } = env();
+  assertKnownChatModel(CHAT_MODEL); // checked at server start too; CLIs that use the registry are checked here
   const localId = localLlmIdOf(CHAT_MODEL);
   const manifest = localId ? findLocalLlm(localId) : undefined;
   if (localId && manifest) {

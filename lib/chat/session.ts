@@ -6,19 +6,19 @@ import { env } from "@/lib/env";
 import { AppError, isAppError } from "@/lib/errors";
 import { enforceLimits } from "@/lib/limits";
 import { sessionRules } from "@/lib/limits/chat-rules";
-import { allowedOriginsOf, isEmbeddingOriginAllowed } from "@/lib/tenants/embedding-origins";
+import type { PublicBranding } from "@/lib/tenants/branding";
+import { isEmbeddingOriginAllowed } from "@/lib/tenants/embedding-origins";
 import { createConversation, getConversation } from "./conversations";
 import { assignConversationToUser, conversationOfUser, verifyIdentity, type VisitorIdentity } from "./identity";
 import { issueConversationToken, readConversationToken } from "./token";
 import { findTenantByWidgetKey } from "@/lib/tenants/public";
 
-export const DEFAULT_GREETING = "Hi! Ask me anything about our product.";
-
 export interface WidgetSession {
   token: string;
   conversationId: string;
   resumed: boolean;
-  tenant: { name: string; branding: Record<string, unknown>; greeting: string };
+  /** The tenant's public branding (lib/tenants/branding.ts); `greeting` repeats the branding's. */
+  tenant: { name: string; branding: PublicBranding; greeting: string };
 }
 
 /**
@@ -35,13 +35,10 @@ export async function startWidgetSession(
 ): Promise<WidgetSession> {
   const tenant = await findTenantByWidgetKey(widgetKey);
   if (!tenant) throw new AppError("not_found", "Unknown widget key.");
-  if (!isEmbeddingOriginAllowed(allowedOriginsOf(tenant.settings), client.origin, new URL(env().APP_URL).origin)) {
+  if (!isEmbeddingOriginAllowed(tenant.allowedOrigins, client.origin, new URL(env().APP_URL).origin)) {
     throw new AppError("forbidden", "This widget may not be used on this site.");
   }
-  const branding = tenant.settings?.branding ?? {};
-  // The greeting sits in the branding (older settings kept it beside it).
-  const greeting = [branding.greeting, tenant.settings?.greeting].find((g) => typeof g === "string" && g.trim());
-  const face = { name: tenant.name, branding, greeting: typeof greeting === "string" ? greeting : DEFAULT_GREETING };
+  const face = { name: tenant.name, branding: tenant.branding, greeting: tenant.branding.greeting };
 
   const userId = identity ? verifyIdentity(tenant.id, identity) : null;
   const existing = token ? await resumableConversation(token, tenant.id) : null;

@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
+import { env } from "@/lib/env";
 
 /** What query functions receive: a client inside an open, scoped transaction. */
 export type Tx = Pick<pg.PoolClient, "query">;
@@ -72,7 +73,7 @@ const globalForAdmin = globalThis as unknown as { __supportAdminPool?: pg.Pool }
  * service_role (true only for the embedded single-user database).
  */
 export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const adminUrl = process.env.DATABASE_ADMIN_URL;
+  const adminUrl = env().DATABASE_ADMIN_URL;
   if (!adminUrl) {
     return inTransaction(async (client) => {
       await client.query("select set_config('role', 'service_role', true)");

@@ -2,7 +2,7 @@ import "server-only";
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { env } from "@/lib/env";
+import { bareChildEnv, env } from "@/lib/env";
 import type { Chunk } from "@/lib/rag/chunk";
 import type { SandboxReply, SandboxRequest } from "@/lib/rag/extract-child";
 import { ExtractionError, fileLabel, type DocumentKind } from "@/lib/rag/extract";
@@ -54,7 +54,7 @@ export async function extractInSandbox(
     process.execPath,
     [`--max-old-space-size=${Math.floor(limits.memoryMb * HEAP_SHARE)}`, "--import", "tsx", path.join(root, "lib", "rag", "extract-child.ts")],
     // No secrets and no database address: the child only ever sees the file.
-    { cwd: root, env: { PATH: process.env.PATH, NODE_ENV: process.env.NODE_ENV }, stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" },
+    { cwd: root, env: bareChildEnv(), stdio: ["ignore", "ignore", "pipe", "ipc"], serialization: "advanced" },
   );
   let stderr = "";
   child.stderr?.on("data", (part: Buffer) => {

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resetEnvForTests } from "@/lib/env";
 import { fetchUrl, isBlockedAddress, MAX_URL_BYTES, urlProblem, UrlFetchError } from "@/lib/rag/fetch-url";
 
 let server: http.Server;
@@ -30,8 +31,15 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
+/** The setting is read through env(), which keeps its parsed copy: forget it on every change. */
+function allowPrivateUrls(): void {
+  process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+  resetEnvForTests();
+}
+
 afterEach(() => {
   delete process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS;
+  resetEnvForTests();
 });
 
 afterAll(() => {
@@ -88,33 +96,33 @@ describe("address checks", () => {
 describe("fetchUrl", () => {
   it("refuses a private address unless private URLs are allowed", async () => {
     expect((await failure(`${base}/page`)).message).toMatch(/private or local/);
-    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    allowPrivateUrls();
     const page = await fetchUrl(`${base}/page`);
     expect(new TextDecoder().decode(page.data)).toBe("<h1>Hi</h1>");
     expect(page.contentType).toBe("text/html");
   });
 
   it("follows redirects, a bounded number of times", async () => {
-    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    allowPrivateUrls();
     expect((await fetchUrl(`${base}/moved`)).finalUrl).toBe(`${base}/page`);
     expect(await failure(`${base}/loop`)).toMatchObject({ permanent: true, message: expect.stringMatching(/too many redirects/) });
   });
 
   it("stops reading past the size limit and reports HTTP errors", async () => {
-    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    allowPrivateUrls();
     expect(await failure(`${base}/huge`)).toMatchObject({ permanent: true, message: expect.stringMatching(/larger than 10 MB/) });
     expect(await failure(`${base}/nothing`)).toMatchObject({ permanent: true, message: expect.stringMatching(/HTTP 404/) });
   });
 
   it("gives up on a server that trickles its answer, at the deadline for the whole fetch", async () => {
-    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    allowPrivateUrls();
     const error = await fetchUrl(`${base}/trickle`, { deadlineMs: 400 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UrlFetchError);
     expect(error).toMatchObject({ permanent: false, message: expect.stringMatching(/took longer than 0\.4 seconds in total/) });
   });
 
   it("reports an unreachable server as worth retrying", async () => {
-    process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+    allowPrivateUrls();
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;

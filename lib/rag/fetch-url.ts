@@ -47,7 +47,7 @@ for (const [net, prefix] of [
 
 /** Self-hosted installs may index their intranet: KNOWLEDGE_ALLOW_PRIVATE_URLS=1. */
 function privateNetworkAllowed(): boolean {
-  return process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS === "1";
+  return env().KNOWLEDGE_ALLOW_PRIVATE_URLS === "1";
 }
 
 export function isBlockedAddress(address: string): boolean {

@@ -1,5 +1,4 @@
 import "server-only";
-import { allowedOriginsOf } from "@/lib/tenants/embedding-origins";
 import { findTenantByWidgetKey } from "@/lib/tenants/public";
 
 /**
@@ -9,5 +8,5 @@ import { findTenantByWidgetKey } from "@/lib/tenants/public";
 export async function widgetFrameAncestors(widgetKey: string): Promise<string[] | null> {
   const tenant = await findTenantByWidgetKey(widgetKey).catch(() => null);
   if (!tenant) return null;
-  return allowedOriginsOf(tenant.settings);
+  return tenant.allowedOrigins;
 }

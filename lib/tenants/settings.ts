@@ -5,10 +5,10 @@ import { getEmbedder } from "@/lib/ai/embeddings";
 import { cacheSettingsFor, storedSimilarityThreshold, withSimilarityThreshold } from "@/lib/cache/settings";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
+import { DEFAULT_BRAND_COLOR, publicBranding, type PublicBranding } from "@/lib/tenants/branding";
 import { allowedOriginsOf, embeddingOriginSchema } from "@/lib/tenants/embedding-origins";
 
 export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
-export const DEFAULT_BRANDING = { color: "#4f46e5", name: "Support", greeting: "Hi! How can we help?" } as const;
 
 /**
  * How an answer reaches the visitor: "stream" shows it as it is written once the
@@ -18,7 +18,7 @@ export const DEFAULT_BRANDING = { color: "#4f46e5", name: "Support", greeting: "
 export const answerDeliveries = ["stream", "hold"] as const;
 export type AnswerDelivery = (typeof answerDeliveries)[number];
 
-const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, "Use a colour like #4f46e5 for the brand colour.");
+const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, `Use a colour like ${DEFAULT_BRAND_COLOR} for the brand colour.`);
 
 /** What a staff member may change; every field optional (a patch). */
 export const settingsPatchSchema = z
@@ -82,7 +82,8 @@ export interface TenantSettings {
   modelCallBudgetMonthly: number | null;
   agentsManageKnowledge: boolean;
   supportEmail: string | null;
-  branding: { color: string; name: string; greeting: string };
+  /** What visitors see, defaults filled in (lib/tenants/branding.ts). */
+  branding: PublicBranding;
 }
 
 // Stored JSON is read leniently: a bad value falls back to its default instead of
@@ -94,14 +95,6 @@ const storedSchema = z.object({
   model_call_budget_monthly: z.number().int().min(0).optional().catch(undefined),
   agents_manage_knowledge: z.boolean().optional().catch(undefined),
   support_email: z.email().optional().catch(undefined),
-  branding: z
-    .object({
-      color: hexColor.optional().catch(undefined),
-      name: z.string().optional().catch(undefined),
-      greeting: z.string().optional().catch(undefined),
-    })
-    .optional()
-    .catch(undefined),
 });
 
 interface TenantRow {
@@ -128,11 +121,7 @@ function toSettings(row: TenantRow): TenantSettings {
     modelCallBudgetMonthly: stored.model_call_budget_monthly ?? null,
     agentsManageKnowledge: stored.agents_manage_knowledge ?? false,
     supportEmail: stored.support_email ?? null,
-    branding: {
-      color: stored.branding?.color ?? DEFAULT_BRANDING.color,
-      name: stored.branding?.name || row.name,
-      greeting: stored.branding?.greeting ?? DEFAULT_BRANDING.greeting,
-    },
+    branding: publicBranding(row),
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { systemClaims } from "@/lib/db/claims";
 import { withService, withTenant, type Tx } from "@/lib/db/tenant";
+import { env } from "@/lib/env";
 import { runOwnJobs } from "@/lib/flows/background-jobs";
 import { addFileSource } from "@/lib/rag/add-source";
 import { ingestJobKey } from "@/lib/rag/ingest-job";
@@ -48,7 +49,7 @@ export async function seedDemo(root: string): Promise<void> {
   const created = tenants.filter((t) => t.created);
   if (created.length) console.log(`Seeded demo tenants: ${created.map((t) => t.slug).join(", ")}`);
 
-  const dataDir = path.resolve(root, process.env.DATA_DIR ?? ".data");
+  const dataDir = path.resolve(root, env().DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   if (created.length) {
     const logins = { ...readDemoLogins(dataDir), ...Object.fromEntries(created.map((t) => [t.slug, t.logins])) };

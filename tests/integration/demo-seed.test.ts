@@ -7,6 +7,7 @@ import { systemClaims } from "@/lib/db/claims";
 import { verifyLocalCredentials } from "@/lib/auth/sign-in";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
+import { resetEnvForTests } from "@/lib/env";
 import { enqueueJob } from "@/lib/jobs/queue";
 import { jobCatalog } from "@/lib/flows/background-jobs";
 import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
@@ -23,6 +24,7 @@ const poisonRuns: string[] = [];
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), "demo-seed-"));
   process.env.DATA_DIR = dataDir;
+  resetEnvForTests();
   jobCatalog.handlers["test.poison"] = async (_payload, ctx) => {
     poisonRuns.push(ctx.jobId);
   };
@@ -32,6 +34,7 @@ afterAll(async () => {
   delete jobCatalog.handlers["test.poison"];
   if (previousDataDir === undefined) delete process.env.DATA_DIR;
   else process.env.DATA_DIR = previousDataDir;
+  resetEnvForTests();
   rmSync(dataDir, { recursive: true, force: true });
   // The demo tenants must not leak into other test files (their slugs are fixed).
   await withService((tx) => tx.query("delete from public.tenants where slug in ('acme', 'globex')"));

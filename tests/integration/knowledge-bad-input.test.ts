@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPdf } from "@/bench/pdf-writer";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
+import { resetEnvForTests } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource, addUrlSource } from "@/lib/rag/add-source";
@@ -37,10 +38,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+  resetEnvForTests();
 });
 
 afterAll(async () => {
   delete process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS;
+  resetEnvForTests();
   server.close();
   await closePool();
 });

@@ -6,6 +6,7 @@ import { padEmbedding } from "@/lib/ai/vector";
 import { lookupCache, writeCache } from "@/lib/cache";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
+import { resetEnvForTests } from "@/lib/env";
 import { runJobsUntilIdle } from "@/lib/flows/background-jobs";
 import { addFileSource, addUrlSource } from "@/lib/rag/add-source";
 import { queueReembedsForModel } from "@/lib/rag/embedding-model";
@@ -27,12 +28,14 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS = "1";
+  resetEnvForTests();
 });
 
 afterEach(() => setEmbedderForTests(undefined));
 
 afterAll(async () => {
   delete process.env.KNOWLEDGE_ALLOW_PRIVATE_URLS;
+  resetEnvForTests();
   server.close();
   await closePool();
 });

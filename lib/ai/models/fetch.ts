@@ -9,8 +9,8 @@ import { sha256OfBytes, sha256OfFile } from "./verify";
 import { readZipMember } from "./zip";
 
 export interface FetchOptions {
-  /** The models folder (MODELS_DIR). */
-  root?: string;
+  /** The models folder (MODELS_DIR, resolved by modelsDir). */
+  root: string;
   log?: (line: string) => void;
   /** Where hub paths are resolved; default: transformers.js' remote host. null skips the hub. */
   hubBaseUrl?: string | null;
@@ -31,7 +31,7 @@ const MB = 1024 * 1024;
  * final name, checked, then renamed into place, so a folder never holds a partial or
  * unverified file. A hash mismatch refuses the file.
  */
-export async function fetchModel(spec: ModelSpec, options: FetchOptions = {}): Promise<FetchResult> {
+export async function fetchModel(spec: ModelSpec, options: FetchOptions): Promise<FetchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dir = modelDir(spec, options.root);
   const missing: ModelFile[] = [];

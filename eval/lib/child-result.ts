@@ -36,12 +36,11 @@ export interface ChildRun {
 export function runScript(
   file: string,
   args: string[],
-  options: { env: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<ChildRun> {
   const started = performance.now();
   const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register.mjs", file, ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "inherit"],
     // SIGINT lets the benchmark clean up its database and server as on Ctrl-C.
     signal: options.signal,

@@ -5,18 +5,18 @@
  * `--hold-out N` removes the articles of N questions from the knowledge base (only
  * questions whose articles no other question cites), making them must-escalate cases.
  *
- *   npx tsx --import ./scripts/register.mjs scripts/wixqa-to-kb.ts --in ../shared/eval/wixqa-dev.jsonl \
+ *   npm run eval:wixqa-kb -- --in ../shared/eval/wixqa-dev.jsonl \
  *     --kb-out eval-out/wixqa/kb.jsonl --questions-out eval-out/wixqa/questions.jsonl --hold-out 5
  */
 import { z } from "zod";
-import { runCli } from "@/bench/lib/lifecycle";
-import { numberFlag, onErrorSchema, parseCommandLine } from "@/eval/lib/args";
-import { formatIssues, readTextFile } from "@/eval/lib/input";
-import { parseJsonl } from "@/eval/lib/jsonl";
-import { toJsonl, writeText } from "@/eval/lib/output";
-import { convertWixqa, wixqaRecordSchema } from "@/eval/lib/wixqa";
+import { runCli } from "./lib/lifecycle";
+import { numberFlag, onErrorSchema, parseCommandLine } from "./lib/args";
+import { formatIssues, readTextFile } from "./lib/input";
+import { parseJsonl } from "./lib/jsonl";
+import { toJsonl, writeText } from "./lib/output";
+import { convertWixqa, wixqaRecordSchema } from "./lib/wixqa";
 
-const USAGE = `Usage: scripts/wixqa-to-kb.ts --in <wixqa.jsonl> --kb-out <kb.jsonl> --questions-out <questions.jsonl> [options]
+const USAGE = `Usage: npm run eval:wixqa-kb -- --in <wixqa.jsonl> --kb-out <kb.jsonl> --questions-out <questions.jsonl> [options]
   --hold-out N           leave the articles of N questions out of the KB (they must escalate; default 0)
   --seed N               which questions are held out (default 1)
   --on-error skip|fail   what a malformed input line does (default fail)`;

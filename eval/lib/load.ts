@@ -1,4 +1,4 @@
-import { readUiStream } from "@/eval/lib/ui-stream";
+import { readUiStream } from "./ui-stream";
 import { wasInterrupted } from "./lifecycle";
 
 export interface Sample {

@@ -61,6 +61,11 @@ function chatRows(r: Json): string[] {
   });
 }
 
+/** A caption, then a Markdown table under it. */
+function table(caption: string, headers: string[], rows: string[]): string[] {
+  return [caption, "", row(headers), row(headers.map(() => "---")), ...rows, ""];
+}
+
 export function readmeFigures(results: BenchResults): string {
   const by = (name: string) => results.runs.find((r) => r.name === name && r.result)?.result as Json | undefined;
   const m = results.machine;
@@ -72,23 +77,21 @@ export function readmeFigures(results: BenchResults): string {
   const lookup = by("cache-lookup");
   if (lookup) {
     lines.push(
-      `**Cache lookup alone** (\`npm run bench:cache-lookup\`; embedder ${lookup.embedder}, ${lookup.tenants} tenants × ${lookup.entries_per_tenant} + 1 × ${lookup.large_tenant_entries} entries in one table; ms p50 / p99, one client; ${num(get(lookup, `entries_${lookup.entries_per_tenant}.product_lookups_per_s`), 0)} lookups/s with ${lookup.clients_for_throughput} clients):`,
-      "",
-      row(["queries", "product (one round trip)", "product in a transaction", "plain pgvector statement", "right answers"]),
-      row(["---", "---", "---", "---", "---"]),
-      ...lookupRows(lookup),
-      "",
+      ...table(
+        `**Cache lookup alone** (\`npm run bench:cache-lookup\`; embedder ${lookup.embedder}, ${lookup.tenants} tenants × ${lookup.entries_per_tenant} + 1 × ${lookup.large_tenant_entries} entries in one table; ms p50 / p99, one client; ${num(get(lookup, `entries_${lookup.entries_per_tenant}.product_lookups_per_s`), 0)} lookups/s with ${lookup.clients_for_throughput} clients):`,
+        ["queries", "product (one round trip)", "product in a transaction", "plain pgvector statement", "right answers"],
+        lookupRows(lookup),
+      ),
     );
   }
   const chat = by("chat-cache-hit");
   if (chat) {
     lines.push(
-      `**Chat over HTTP** (\`npm run bench:chat\`; production build; embedder ${chat.embedder}, ${chat.tenants} tenants × ${chat.entries_per_tenant} + 1 × ${chat.large_tenant_entries} entries; ${chat.clients} clients; the embedder alone embeds ${num(get(chat, "embedder_alone.per_s"))} questions/s, paraphrases reach ${share(get(chat, "paraphrase.per_s"), get(chat, "embedder_alone.per_s"))} of it):`,
-      "",
-      row(["traffic", "requests/s", "first text ms p50 / p99", "checked", "server embed / db / rest ms (p50)"]),
-      row(["---", "---", "---", "---", "---"]),
-      ...chatRows(chat),
-      "",
+      ...table(
+        `**Chat over HTTP** (\`npm run bench:chat\`; production build; embedder ${chat.embedder}, ${chat.tenants} tenants × ${chat.entries_per_tenant} + 1 × ${chat.large_tenant_entries} entries; ${chat.clients} clients; the embedder alone embeds ${num(get(chat, "embedder_alone.per_s"))} questions/s, paraphrases reach ${share(get(chat, "paraphrase.per_s"), get(chat, "embedder_alone.per_s"))} of it):`,
+        ["traffic", "requests/s", "first text ms p50 / p99", "checked", "server embed / db / rest ms (p50)"],
+        chatRows(chat),
+      ),
     );
   }
   const miss = by("chat-miss-overhead");

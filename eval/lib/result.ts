@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { histogram, round, summarize, type Histogram } from "@/eval/lib/stats";
+import { histogram, round, summarize, type Histogram } from "./stats";
 
 /** Flags every HTTP benchmark here shares. */
 export const buildFlag = z.enum(["auto", "always", "never"], { message: "--build must be auto, always or never" }).default("auto");

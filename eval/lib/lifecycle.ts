@@ -1,6 +1,6 @@
 import { closePool } from "@/lib/db/pool";
-import { UsageError } from "@/eval/lib/args";
-import { InputError } from "@/eval/lib/input";
+import { HelpRequested, UsageError } from "./args";
+import { InputError } from "./input";
 
 type Cleanup = () => Promise<unknown>;
 
@@ -39,9 +39,10 @@ export function wasInterrupted(): boolean {
 }
 
 /**
- * Runs a CLI's main: usage and input mistakes exit 2 with their message (and the usage
- * text), other failures exit 1; on SIGINT/SIGTERM the cleanups run before exiting, and
- * a second signal exits at once.
+ * Runs a CLI's main (every bench/ and eval/ entry): `--help` prints the usage (which lists
+ * the flags) and exits 0; usage and input mistakes exit 2 with their message (and the usage
+ * text), other failures exit 1; on SIGINT/SIGTERM the cleanups run before exiting, and a
+ * second signal exits at once. main parses its flags first (parseCommandLine), before any work.
  */
 export function runCli(usage: string, main: () => Promise<number | void>): void {
   const onSignal = (signal: NodeJS.Signals) => {
@@ -65,6 +66,11 @@ export function runCli(usage: string, main: () => Promise<number | void>): void 
       process.exit(code ?? 0);
     })
     .catch(async (error: unknown) => {
+      if (error instanceof HelpRequested) {
+        console.log(usage);
+        await runCleanup();
+        process.exit(0);
+      }
       if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
       else if (error instanceof InputError) console.error(`Input error: ${error.message}`);
       else console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -76,7 +76,7 @@ async function freshPostgres(serverUrl: string, label: RunLabel): Promise<RunDat
 
 /** PGlite in a child process, so a benchmark's load generator does not share its event loop. */
 function pgliteInChild(): Promise<string> {
-  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register.mjs", "bench/lib/pglite-host.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--import", "./scripts/register.mjs", "eval/lib/pglite-host.ts"], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
   });
@@ -97,6 +97,11 @@ function pgliteInChild(): Promise<string> {
   });
 }
 
+/** The PostgreSQL server runs make their throwaway databases on, if any (else an embedded PGlite). */
+export function runDatabaseServer(): string | undefined {
+  return process.env.TEST_ADMIN_DATABASE_URL || process.env.DATABASE_ADMIN_URL || undefined;
+}
+
 /**
  * A fresh, migrated database for one run, exported as DATABASE_URL (and
  * DATABASE_ADMIN_URL) before anything reads the environment: a throwaway database on
@@ -105,7 +110,7 @@ function pgliteInChild(): Promise<string> {
  * leftovers of interrupted runs on this machine are dropped first.
  */
 export async function startRunDatabase(label: RunLabel, options: { separateProcess?: boolean } = {}): Promise<RunDatabase> {
-  const serverUrl = process.env.TEST_ADMIN_DATABASE_URL ?? process.env.DATABASE_ADMIN_URL;
+  const serverUrl = runDatabaseServer();
   let db: RunDatabase;
   if (serverUrl) {
     db = await freshPostgres(serverUrl, label);

@@ -1,7 +1,7 @@
-import { escapeHtml, htmlPage, htmlTable, type Section } from "@/eval/lib/html";
-import { textTable } from "@/eval/lib/output";
-import type { Histogram } from "@/eval/lib/stats";
-import { histogramChart, lineChart } from "@/eval/lib/svg";
+import { escapeHtml, htmlPage, htmlTable, type Section } from "./html";
+import { textTable } from "./output";
+import type { Histogram } from "./stats";
+import { histogramChart, lineChart } from "./svg";
 
 export type RunStatus = "ok" | "failed" | "timeout" | "no-result" | "missing";
 

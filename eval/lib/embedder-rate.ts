@@ -1,5 +1,5 @@
 import { getEmbedder } from "@/lib/ai/embeddings";
-import { round } from "@/eval/lib/stats";
+import { round } from "./stats";
 import { wasInterrupted } from "./lifecycle";
 import { latencyJson } from "./result";
 

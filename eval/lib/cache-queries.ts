@@ -1,5 +1,5 @@
 import { normalizeQuestion } from "@/lib/cache/question-key";
-import { seededRandom } from "@/eval/lib/random";
+import { seededRandom } from "./random";
 
 /**
  * The three kinds of cache traffic the benchmarks send, each checked before it is used:
