@@ -1,8 +1,8 @@
 import { Body, Button, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
 import { Fragment, type CSSProperties } from "react";
 import { z } from "zod";
+import { DEFAULT_BRAND_COLOR } from "@/lib/tenants/branding";
 
-const DEFAULT_BRAND_COLOR = "#4f46e5";
 const singleLine = /^[^\r\n]+$/;
 
 /**
