@@ -1,6 +1,7 @@
 import "server-only";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
+import type { TenantRow } from "@/lib/tenants/settings";
 import type { VisitorSession } from "./token";
 
 export interface Conversation {
@@ -21,6 +22,51 @@ export async function getConversation(tx: Tx, id: string): Promise<Conversation 
   );
   const row = rows[0];
   return row ? { id: row.id, tenantId: row.tenant_id, userEmail: row.user_email, createdAt: row.created_at.toISOString() } : null;
+}
+
+export interface QuestionContext {
+  conversation: Conversation;
+  /** The conversation's ticket still with humans (waiting or being answered), if any. */
+  openTicket: { id: string; number: number; status: "pending_human" | "open" } | null;
+  /** The tenant's row, for its settings (lib/tenants/settings.ts tenantSettingsOf). */
+  tenant: TenantRow;
+}
+
+/**
+ * What storing a visitor's question needs, in one round trip: the conversation, its open
+ * ticket and the tenant's settings row, all read under the caller's RLS.
+ */
+export async function getQuestionContext(tx: Tx, conversationId: string): Promise<QuestionContext | null> {
+  const { rows } = await tx.query<{
+    id: string;
+    tenant_id: string;
+    user_email: string | null;
+    created_at: Date;
+    open_id: string | null;
+    open_number: number | null;
+    open_status: "pending_human" | "open" | null;
+    tenant: TenantRow | null;
+  }>(
+    `select c.id, c.tenant_id, c.user_email, c.created_at,
+            o.id as open_id, o.number as open_number, o.status as open_status,
+            (select json_build_object('id', t.id, 'name', t.name, 'widget_key', t.widget_key, 'settings', t.settings)
+               from public.tenants t where t.id = app.current_tenant_id()) as tenant
+       from public.conversations c
+       left join lateral (
+         select id, number, status from public.tickets
+          where conversation_id = c.id and status in ('pending_human', 'open') limit 1
+       ) o on true
+      where c.id = $1`,
+    [conversationId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  if (!row.tenant) throw new AppError("not_found", "This workspace no longer exists.");
+  return {
+    conversation: { id: row.id, tenantId: row.tenant_id, userEmail: row.user_email, createdAt: row.created_at.toISOString() },
+    openTicket: row.open_id ? { id: row.open_id, number: row.open_number!, status: row.open_status! } : null,
+    tenant: row.tenant,
+  };
 }
 
 /**

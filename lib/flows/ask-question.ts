@@ -7,8 +7,8 @@ import { AppError } from "@/lib/errors";
 import { enforceLimits } from "@/lib/limits";
 import { questionRules } from "@/lib/limits/chat-rules";
 import type { AgentEvent } from "@/lib/agent/context";
-import { findOpenTicket } from "@/lib/tickets/escalation";
-import { getConversation } from "@/lib/chat/conversations";
+import { getQuestionContext } from "@/lib/chat/conversations";
+import { tenantSettingsOf } from "@/lib/tenants/settings";
 import { notifyConversation } from "@/lib/chat/events";
 import { insertMessage } from "@/lib/chat/messages";
 import { classifySmallTalk, SMALL_TALK_REPLIES } from "@/lib/chat/small-talk";
@@ -20,9 +20,9 @@ import type { VisitorSession } from "@/lib/chat/token";
  * belongs to it (the humans answer, not the assistant) and staff are woken to see it.
  */
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
-  const conversation = await getConversation(tx, visitor.conversationId);
-  if (!conversation) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
-  const open = await findOpenTicket(tx, visitor.conversationId);
+  const context = await getQuestionContext(tx, visitor.conversationId);
+  if (!context) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
+  const { conversation, openTicket: open } = context;
   const message = await insertMessage(tx, {
     tenantId: visitor.tenantId,
     conversationId: visitor.conversationId,
@@ -32,7 +32,7 @@ async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string)
   });
   if (open) await notifyConversation(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, messageId: message.id });
   const handedOver: AgentEvent | undefined = open ? { type: "handed_over", ticketId: open.id, ticketNumber: open.number } : undefined;
-  return { userMessageId: message.id, userEmail: conversation.userEmail, handedOver };
+  return { userMessageId: message.id, userEmail: conversation.userEmail, handedOver, tenant: context.tenant };
 }
 
 /** "hi", "thanks", "asdf": a short reply, stored as the assistant's, instead of a search or a ticket. */
@@ -66,7 +66,7 @@ function enforceQuestionLimits(visitor: VisitorSession, ip: string): Promise<voi
 export async function storeQuestion(visitor: VisitorSession, question: string, client: { ip: string } = { ip: "unknown" }) {
   await enforceQuestionLimits(visitor, client.ip);
   return withTenant(visitor.claims, async (tx) => {
-    const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+    const { handedOver, tenant: _tenant, ...stored } = await insertQuestion(tx, visitor, question);
     return { ...stored, settled: handedOver };
   });
 }
@@ -76,13 +76,15 @@ async function readyNow(embedding: Promise<QuestionEmbedding>): Promise<Question
   return Promise.race([embedding, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
 }
 
-/** A cache check under a savepoint: whatever fails in it, the question still commits. */
+/**
+ * A cache check under a savepoint: whatever fails in it, the question still commits. A
+ * check that succeeds leaves its savepoint to the commit that follows it at once (one
+ * round trip fewer than releasing it).
+ */
 async function checkAfterQuestion(tx: Tx, check: () => Promise<CacheCheck>): Promise<CacheCheck | undefined> {
   await tx.query("savepoint cache_check");
   try {
-    const result = await check();
-    await tx.query("release savepoint cache_check");
-    return result;
+    return await check();
   } catch (error) {
     console.warn("[chat] cache check failed, the agent checks again:", (error as Error).message);
     await tx.query("rollback to savepoint cache_check; release savepoint cache_check");
@@ -112,12 +114,16 @@ export async function askQuestion(
   let embeddingWaitMs = 0;
   const result = await timed(timing, "dbMs", () =>
     withTenant(visitor.claims, async (tx) => {
-      const { handedOver, ...stored } = await insertQuestion(tx, visitor, question);
+      const { handedOver, tenant, ...stored } = await insertQuestion(tx, visitor, question);
       // Settled without the agent: a follow-up for the humans, or small talk.
       const settled = handedOver ?? (await replySmallTalk(tx, visitor, question));
       if (settled) return { ...stored, settled, prepared: undefined };
       const asked = { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question };
-      const exact = await checkAfterQuestion(tx, () => checkExactIn(tx, asked, getEmbedder().modelId));
+      // The tenant's settings came with the conversation (one round trip for both).
+      const exact = await checkAfterQuestion(tx, () => {
+        Object.assign(asked, { tenant: tenantSettingsOf(tenant) });
+        return checkExactIn(tx, asked, getEmbedder().modelId);
+      });
       if (exact?.hit) return { ...stored, settled: undefined, prepared: { cacheCheck: exact } };
       const embedStarted = performance.now();
       embedding = timed(timing, "embedMs", () => embedQuestion(question));

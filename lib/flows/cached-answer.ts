@@ -3,7 +3,7 @@ import type { RequestClaims } from "@/lib/db/claims";
 import { lookupCache, lookupExactCache, recordCacheHit, type CacheHit, type QuestionScope } from "@/lib/cache";
 import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant, type Tx } from "@/lib/db/tenant";
-import { getTenantSettings } from "@/lib/tenants/settings";
+import { getTenantSettings, type TenantSettings } from "@/lib/tenants/settings";
 import type { AgentEvent } from "@/lib/agent/context";
 import type { QuestionEmbedding } from "@/lib/agent/question-embedding";
 import type { AgentSettings } from "@/lib/agent/state";
@@ -24,6 +24,8 @@ export interface CacheQuestion {
   tenantId: string;
   conversationId: string;
   text: string;
+  /** The tenant's settings when the caller already read them in this transaction. */
+  tenant?: TenantSettings;
 }
 
 type Find = (scope: QuestionScope & { question: string }, threshold: number) => Promise<CacheHit | null>;
@@ -34,7 +36,7 @@ type Find = (scope: QuestionScope & { question: string }, threshold: number) => 
  * run can end at once (no retrieval, no model call). A cache outage is a miss.
  */
 async function answerFromCache(tx: Tx, question: CacheQuestion, model: string, find: Find): Promise<CacheCheck> {
-  const tenant = await getTenantSettings(tx);
+  const tenant = question.tenant ?? (await getTenantSettings(tx));
   const settings = { confidence_threshold: tenant.confidenceThreshold, cache_ttl_days: tenant.cacheTtlDays, answer_delivery: tenant.answerDelivery };
   const scope = { tx, tenantId: question.tenantId, embeddingModel: model, question: question.text };
   const entry = await find(scope, tenant.effectiveSimilarityThreshold);

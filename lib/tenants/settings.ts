@@ -97,14 +97,15 @@ const storedSchema = z.object({
   support_email: z.email().optional().catch(undefined),
 });
 
-interface TenantRow {
+export interface TenantRow {
   id: string;
   name: string;
   widget_key: string;
   settings: Record<string, unknown>;
 }
 
-function toSettings(row: TenantRow): TenantSettings {
+/** The settings of a `public.tenants` row read by the caller (e.g. joined into another query). */
+export function tenantSettingsOf(row: TenantRow): TenantSettings {
   const stored = storedSchema.parse(row.settings ?? {});
   const model = getEmbedder().modelId;
   const cache = cacheSettingsFor(row.settings, model);
@@ -131,7 +132,7 @@ export async function getTenantSettings(tx: Tx): Promise<TenantSettings> {
     "select id, name, widget_key, settings from public.tenants where id = app.current_tenant_id()",
   );
   if (!rows[0]) throw new AppError("not_found", "This workspace no longer exists.");
-  return toSettings(rows[0]);
+  return tenantSettingsOf(rows[0]);
 }
 
 /**
@@ -183,5 +184,5 @@ export async function updateTenantSettings(tx: Tx, patch: SettingsPatch): Promis
     "insert into public.audit_log (tenant_id, actor_id, action, details) values (app.current_tenant_id(), auth.uid(), 'settings.update', $1)",
     [JSON.stringify({ fields: Object.keys(input) })],
   );
-  return toSettings(updated.rows[0]);
+  return tenantSettingsOf(updated.rows[0]);
 }
