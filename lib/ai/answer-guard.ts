@@ -150,35 +150,50 @@ function shingles(text: string): Set<string> {
 }
 
 /** Eight words in a row from a system prompt, or the assistant speaking of its instructions, unless the passages say the same. */
-export function findPromptLeaks(answer: string, context: GuardContext): GuardFinding[] {
-  const passages = context.passages.join("\n");
-  const findings: GuardFinding[] = [];
-  const secret = new Set((context.secrets ?? []).flatMap((s) => [...shingles(s)]));
-  if (secret.size > 0) {
-    const quoted = shingles(passages);
+function promptLeakFinder(context: GuardContext): (answer: string) => GuardFinding[] {
+  const passages = context.passages.join("\n").toLowerCase();
+  const quoted = shingles(passages);
+  const secret = new Set((context.secrets ?? []).flatMap((s) => [...shingles(s)].filter((shingle) => !quoted.has(shingle))));
+  return (answer) => {
+    const findings: GuardFinding[] = [];
     const list = words(answer);
-    for (let i = 0; i + SHINGLE_WORDS <= list.length; i++) {
+    for (let i = 0; secret.size > 0 && i + SHINGLE_WORDS <= list.length; i++) {
       const shingle = list.slice(i, i + SHINGLE_WORDS).map((w) => w.word).join(" ");
-      if (secret.has(shingle) && !quoted.has(shingle)) {
+      if (secret.has(shingle)) {
         findings.push({ kind: "prompt_leak", text: shingle, index: list[i].index });
         break;
       }
     }
-  }
-  for (const m of answer.matchAll(DISCLOSURE)) {
-    if (!passages.toLowerCase().includes(m[0].toLowerCase())) findings.push({ kind: "prompt_leak", text: m[0], index: m.index });
-  }
-  return findings.sort((a, b) => a.index - b.index);
+    for (const m of answer.matchAll(DISCLOSURE)) {
+      if (!passages.includes(m[0].toLowerCase())) findings.push({ kind: "prompt_leak", text: m[0], index: m.index });
+    }
+    return findings.sort((a, b) => a.index - b.index);
+  };
 }
 
-/** The answer's links, e-mail addresses and phone numbers that the cited passages do not contain, and any prompt leak. */
-export function checkAnswer(answer: string, context: GuardContext): GuardVerdict {
+export function findPromptLeaks(answer: string, context: GuardContext): GuardFinding[] {
+  return promptLeakFinder(context)(answer);
+}
+
+/**
+ * A checker for answers against one context (the passages are read once): the answer's
+ * links, e-mail addresses and phone numbers that the cited passages do not contain, and
+ * any prompt leak.
+ */
+export function answerChecker(context: GuardContext): (answer: string) => GuardVerdict {
   const allowed = allowedIn(context);
-  const foreign: GuardFinding[] = findContacts(answer)
-    .filter((contact) => !isAllowed(contact, allowed))
-    .map(({ kind, text, index }) => ({ kind, text, index }));
-  const findings = [...foreign, ...findPromptLeaks(answer, context)].sort((a, b) => a.index - b.index);
-  return { safe: findings.length === 0, findings };
+  const leaks = promptLeakFinder(context);
+  return (answer) => {
+    const foreign: GuardFinding[] = findContacts(answer)
+      .filter((contact) => !isAllowed(contact, allowed))
+      .map(({ kind, text, index }) => ({ kind, text, index }));
+    const findings = [...foreign, ...leaks(answer)].sort((a, b) => a.index - b.index);
+    return { safe: findings.length === 0, findings };
+  };
+}
+
+export function checkAnswer(answer: string, context: GuardContext): GuardVerdict {
+  return answerChecker(context)(answer);
 }
 
 /** "a link (evil.example/reset), an e-mail address (x@evil.example)": for logs and tickets. */

@@ -1,4 +1,4 @@
-import { checkAnswer, type GuardContext } from "./answer-guard";
+import { answerChecker, type GuardContext } from "./answer-guard";
 
 /** Words kept back while an answer streams: a link, an address spelled "x (at) y (dot) z" or a phone number may still be growing in them. */
 const HELD_WORDS = 4;
@@ -47,11 +47,12 @@ export function createAnswerStreamGuard(context: GuardContext): AnswerStreamGuar
   let shown = "";
   let pending = "";
   let blocked = false;
+  const check = answerChecker(context);
 
   const release = (cut: number): string => {
     if (blocked || cut <= 0) return "";
     const candidate = shown + pending.slice(0, cut);
-    const verdict = checkAnswer(candidate, context);
+    const verdict = check(candidate);
     if (verdict.safe) {
       const released = pending.slice(0, cut);
       pending = pending.slice(cut);
