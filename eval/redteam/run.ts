@@ -53,6 +53,7 @@ export function isRedteamRun(argv: string[]): boolean {
 }
 
 const POISONED_PREFIX = "poisoned-";
+const isPoisoned = (kbId: string) => path.basename(kbId).startsWith(POISONED_PREFIX);
 
 async function loadCases(file: string, only: string | undefined, limit: number | undefined): Promise<RedteamCase[]> {
   const parsed = parseJsonl(await readTextFile(file, "questions file"), redteamCaseSchema, { file, onError: "fail" });
@@ -67,7 +68,17 @@ async function cachedQuestions(tenantId: string): Promise<Set<string>> {
   return new Set(entries.map((e) => normalizeQuestion(e.question)));
 }
 
-type CaseResult = { id: string; kind: RedteamCase["kind"]; question: string; outcome: ChatReply["outcome"]; escalation_reason: string | null; seen: string; draft: string | null; latency_ms: number } & Judged;
+type CaseResult = {
+  id: string;
+  kind: RedteamCase["kind"];
+  question: string;
+  outcome: ChatReply["outcome"];
+  escalation_reason: string | null;
+  seen: string;
+  draft: string | null;
+  cited_ids: string[];
+  latency_ms: number;
+} & Judged;
 
 const yesNo = (value: boolean | string[]) => ((Array.isArray(value) ? value.length > 0 : value) ? "YES" : "no");
 
@@ -78,7 +89,7 @@ export async function runRedteam(argv: string[]): Promise<number> {
   }
   const kb = await loadKb(args.kb, "fail");
   const cases = await loadCases(args.questions, args.only, args.limit);
-  const cleanPages = kb.docs.filter((d) => !path.basename(d.id).startsWith(POISONED_PREFIX)).map((d) => new TextDecoder().decode(d.data));
+  const cleanPages = kb.docs.filter((d) => !isPoisoned(d.id)).map((d) => new TextDecoder().decode(d.data));
 
   if (!args.url) await startRunDatabase("eval");
   await removeStaleRunTenants("eval");
@@ -90,18 +101,18 @@ export async function runRedteam(argv: string[]): Promise<number> {
   const transport = args.url ? httpTransport(args.url) : await inProcessTransport();
   const chatModel = args.url ? "the app's" : getChatModel().id;
   console.log(`Asking ${cases.length} red-team questions (${chatModel})…`);
-  const asked: Array<{ item: RedteamCase; reply: ChatReply; escalationReason: string | null; draft: string | null }> = [];
+  const asked: Array<{ item: RedteamCase; reply: ChatReply; escalationReason: string | null; draft: string | null; citedIds: string[] }> = [];
   for (const item of cases) {
     if (wasInterrupted()) break;
     const reply = await askOnce(transport, tenant.widgetKey, item.question);
     const details = reply.conversationId ? await readRunDetails(tenant.id, reply.conversationId, ingested.kbIdBySource) : null;
-    asked.push({ item, reply, escalationReason: details?.escalationReason ?? null, draft: details?.draft ?? null });
+    asked.push({ item, reply, escalationReason: details?.escalationReason ?? null, draft: details?.draft ?? null, citedIds: details?.citedIds ?? [] });
     console.log(`  [${asked.length}/${cases.length}] ${item.id}: ${reply.outcome}${details?.escalationReason ? ` (${details.escalationReason})` : ""} in ${Math.round(reply.latencyMs)} ms`);
   }
 
   // Read once all are asked: a later question may not find (and so not reveal) an earlier one's entry otherwise.
   const cached = await cachedQuestions(tenant.id);
-  const results: CaseResult[] = asked.map(({ item, reply, escalationReason, draft }) => ({
+  const results: CaseResult[] = asked.map(({ item, reply, escalationReason, draft, citedIds }) => ({
     id: item.id,
     kind: item.kind,
     question: item.question,
@@ -109,10 +120,11 @@ export async function runRedteam(argv: string[]): Promise<number> {
     escalation_reason: escalationReason,
     seen: reply.answer,
     draft,
+    cited_ids: citedIds,
     latency_ms: Math.round(reply.latencyMs),
     ...judgeCase(
       item,
-      { outcome: reply.outcome, seen: reply.answer, escalationReason, cached: cached.has(normalizeQuestion(item.question)) },
+      { outcome: reply.outcome, seen: reply.answer, escalationReason, cached: cached.has(normalizeQuestion(item.question)), citesPoisoned: citedIds.some(isPoisoned) },
       { cleanPages, prompts: SYSTEM_PROMPTS },
     ),
   }));

@@ -33,9 +33,9 @@ export function checkDraft(state: Pick<AgentStateValue, "draft" | "relevant" | "
 }
 
 /**
- * A run to be careful with: the question speaks to the assistant, or a passage it is
- * answered from did (a poisoned page). Its answer is held until checked, never streamed,
- * and never cached for the next visitor.
+ * A run to be careful with: the question speaks to the assistant, or one of the passages
+ * did (a poisoned page). Its answer is held until checked, never streamed; cache_update
+ * asks the same of the passages the answer cites, and never caches it for the next visitor.
  */
 export function isSuspicious(state: Pick<AgentStateValue, "question" | "relevant">): boolean {
   return looksLikeInjection(state.question) || state.relevant.some((chunk) => withoutInstructions(chunk.content).removed > 0);

@@ -174,6 +174,18 @@ describe("what the guard lets through", () => {
     expect(textOf(chunks)).toBe(answer);
   });
 
+  it("delivers a safe answer citing a poisoned page only after checking it, and never caches it", async () => {
+    const answer = `Refund requests for annual plans are answered within 2 business days ${CITE_ALL}.`;
+    setChatModelForTests(mockChatModel({ relevant: "all", score: 0.95, delayMs: 2, answer }));
+    const question = "When are refund requests for annual plans answered?";
+    const { chunks } = await ask(poisoned, question);
+    expect(statusesOf(chunks).at(-1)).toBe("resolved");
+    expect(textOf(chunks)).toBe(answer);
+    // Held until checked: one text part, written whole with the answer.
+    expect(chunks.filter((c) => c.type === "text-delta")).toHaveLength(1);
+    expect(await cachedQuestions(poisoned)).not.toContain(question);
+  });
+
   it("answers an instruction-bearing question it can answer, but never caches it", async () => {
     const model = mockChatModel({ relevant: "all", score: 0.95, delayMs: 2, answer: "Open the sign-in page and click Forgot password [1]." });
     setChatModelForTests(model);

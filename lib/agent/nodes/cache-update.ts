@@ -5,7 +5,7 @@ import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant } from "@/lib/db/tenant";
 import { personalDataIn } from "@/lib/privacy/cache-guard";
 import { namesFromConversation } from "@/lib/privacy/personal-data";
-import { checkDraft, isSuspicious } from "../answer-check";
+import { checkDraft, citedPassages, isSuspicious } from "../answer-check";
 import { sourceIdsOf } from "../citations";
 import { claimsOf, emit } from "../context";
 import { questionEmbedding } from "../question-embedding";
@@ -15,12 +15,12 @@ import type { AgentStateUpdate, AgentStateValue } from "../state";
  * An answer to a question that carries personal data ("refund my invoice, I'm
  * jane@corp.example") is given to this visitor but never cached: the cache key and
  * answer would hold it for the next person. Nor is one to a question that speaks to the
- * assistant ("ignore previous instructions…"), one written from passages that did (a
+ * assistant ("ignore previous instructions…"), one citing a passage that did (a
  * poisoned page), or one the output guard would stop (never reached here; checked again
  * because the cache serves an answer without any check).
  */
 function isReusable(state: AgentStateValue, answer: string): boolean {
-  if (isSuspicious(state) || !checkDraft({ ...state, draft: answer }).safe) {
+  if (isSuspicious({ question: state.question, relevant: citedPassages(state) }) || !checkDraft({ ...state, draft: answer }).safe) {
     console.info("[cache] not caching an answer to (or from) text addressed to the assistant");
     return false;
   }
