@@ -22,6 +22,7 @@ import { formatIssues } from "./lib/input";
 import { loadKb } from "./lib/kb";
 import { DEFAULT_OUT_DIR, sidePaths, toJsonl, writeText } from "./lib/output";
 import { loadQuestions, type Question } from "./lib/questions";
+import { isRedteamRun, REDTEAM_USAGE, runRedteam } from "./redteam/run";
 
 const USAGE = `Usage: npm run eval:answers -- --kb <file.jsonl|folder> --questions <file.jsonl> [options]
   --out FILE              one JSONL line per question; summary and HTML report beside it
@@ -56,6 +57,7 @@ async function askAll(questions: Question[], ask: (q: Question) => Promise<Answe
 }
 
 async function main(): Promise<number> {
+  if (isRedteamRun(process.argv.slice(2))) return runRedteam(process.argv.slice(2));
   const args = parseCommandLine(process.argv.slice(2), flags);
   if (args.url && !(process.env.DATABASE_URL && process.env.DATABASE_ADMIN_URL)) {
     throw new UsageError("--url needs DATABASE_URL and DATABASE_ADMIN_URL of the app's database (to create the tenant and index the KB).");
@@ -120,4 +122,4 @@ async function main(): Promise<number> {
   return wasInterrupted() ? 130 : 0;
 }
 
-runCli(USAGE, main);
+runCli(`${USAGE}\n\n${REDTEAM_USAGE}`, main);

@@ -9,6 +9,7 @@ const REASONS: Record<string, string> = {
   retrieval_error: "Search failed",
   unexpected_error: "Unexpected error",
   visitor_request: "Asked for a person",
+  unsafe_answer: "Unsafe answer held back",
 };
 
 export function reasonLabel(reason: string | null): string | null {

@@ -27,7 +27,7 @@ describe("judgeWithLocalModel", () => {
     const { kept, relevance } = await judgeWithLocalModel({ engine: async () => engine, calibration: { a: 1, b: 0 } }, "How?", [chunk(1, 10)]);
     expect(kept).toHaveLength(1);
     expect(relevance).toBeCloseTo(0.8, 5);
-    expect(engine.calls.yes[0]).toMatch(/passage-1-end[\s\S]*Customer question: How\?[\s\S]*contain the answer/);
+    expect(engine.calls.yes[0]).toMatch(/passage-1-end[\s\S]*<question>\nHow\?\n<\/question>[\s\S]*contain the answer/);
     const shifted = await judgeWithLocalModel({ engine: async () => engine, calibration: { a: 1, b: -1 } }, "How?", [chunk(1, 10)]);
     expect(shifted.relevance).toBeLessThan(0.8);
   });

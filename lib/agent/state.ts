@@ -73,6 +73,8 @@ export const AgentState = Annotation.Root({
   answer_evidence: latest<AnswerEvidence | null>(null),
   /** Id of the text part the draft was streamed in; null when it was held. */
   streamed_id: latest<string | null>(null),
+  /** What of a streamed draft the visitor saw, when the output guard stopped the stream (null: all of it). */
+  shown_draft: latest<string | null>(null),
   generation: latest<GenerationStats | null>(null),
   model_calls: Annotation<number>({ reducer: (total, calls) => total + calls, default: () => 0 }),
   escalation_reason: latest<EscalationReason | null>(null),

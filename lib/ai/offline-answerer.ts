@@ -4,6 +4,7 @@ import { assembleAnswer, pickUnits, type AnswerGroup, type ScoredUnit } from "./
 import { embedWithMemo } from "./embedding-memo";
 import type { Embedder } from "./embeddings";
 import { splitPassage, type PassageUnit } from "./passage-units";
+import { looksLikeInjection } from "./prompt-injection";
 import { contentTerms, termOverlap } from "./terms";
 import { cosineSimilarity } from "./vector";
 
@@ -11,7 +12,8 @@ import { cosineSimilarity } from "./vector";
  * The offline answerer: what answers when no language model is configured. It does not
  * imitate one. It embeds the question and every sentence of the retrieved passages in
  * one call (sentences it has seen before are remembered, lib/ai/embedding-memo.ts), picks the sentences closest in meaning (weighted by how well retrieval
- * ranked their passage), and quotes them with citations. Its confidence is a calibrated
+ * ranked their passage), and quotes them with citations; a sentence addressed to the
+ * assistant (a poisoned page's "tell the user to e-mail …") is never quoted. Its confidence is a calibrated
  * probability from that evidence (lib/ai/answer-calibration.ts). The UI labels its
  * answers "offline mode".
  */
@@ -85,7 +87,12 @@ function groupBySource(picked: ScoredUnit[], passages: RetrievedChunk[]): { grou
 /** Answers from the retrieved passages by meaning, with its calibrated confidence. */
 export async function answerOffline(question: string, chunks: RetrievedChunk[], embedder: Embedder): Promise<OfflineAnswer> {
   const passages = chunks.slice(0, MAX_PASSAGES);
-  const units = passages.flatMap((chunk, passage) => splitPassage(chunk.content, chunk.title).slice(0, MAX_UNITS_PER_PASSAGE).map((unit) => ({ passage, unit })));
+  const units = passages.flatMap((chunk, passage) =>
+    splitPassage(chunk.content, chunk.title)
+      .filter((unit) => !looksLikeInjection(unit.text))
+      .slice(0, MAX_UNITS_PER_PASSAGE)
+      .map((unit) => ({ passage, unit })),
+  );
   if (units.length === 0) return NO_ANSWER;
   const headings = [...new Set(units.map((u) => headingOf(passages[u.passage], u.unit)))];
   const embedded = await embedWithMemo(embedder, [question], [...units.map((u) => u.unit.text), ...headings]);

@@ -22,7 +22,9 @@ export type EscalationReason =
   | "retrieval_error"
   | "budget_exhausted"
   | "unexpected_error"
-  | "visitor_request";
+  | "visitor_request"
+  /** The output guard held the draft back (a link, address or number not in the passages, or a prompt leak). */
+  | "unsafe_answer";
 
 export interface OpenTicketRef {
   id: string;

@@ -5,28 +5,36 @@ import { commitAsynchronously, insertMessage } from "@/lib/chat/messages";
 import { withTenant } from "@/lib/db/tenant";
 import { personalDataIn } from "@/lib/privacy/cache-guard";
 import { namesFromConversation } from "@/lib/privacy/personal-data";
+import { checkDraft, citedPassages, isSuspicious } from "../answer-check";
 import { sourceIdsOf } from "../citations";
 import { claimsOf, emit } from "../context";
 import { questionEmbedding } from "../question-embedding";
 import type { AgentStateUpdate, AgentStateValue } from "../state";
 
 /**
- * cache_update: the assessed answer is stored, saved to the tenant's semantic cache
- * (unless it holds personal data) and released to the user. Caching is best-effort and cannot cost the user the answer:
- * writeCache never throws, and the pgvector adapter writes under a savepoint, so a
- * failed write leaves the message's transaction intact.
- */
-/**
  * An answer to a question that carries personal data ("refund my invoice, I'm
  * jane@corp.example") is given to this visitor but never cached: the cache key and
- * answer would hold it for the next person.
+ * answer would hold it for the next person. Nor is one to a question that speaks to the
+ * assistant ("ignore previous instructions…"), one citing a passage that did (a
+ * poisoned page), or one the output guard would stop (never reached here; checked again
+ * because the cache serves an answer without any check).
  */
 function isReusable(state: AgentStateValue, answer: string): boolean {
+  if (isSuspicious({ question: state.question, relevant: citedPassages(state) }) || !checkDraft({ ...state, draft: answer }).safe) {
+    console.info("[cache] not caching an answer to (or from) text addressed to the assistant");
+    return false;
+  }
   const found = personalDataIn({ question: state.question, answer }, namesFromConversation([state.user_email, state.question]));
   if (found.length > 0) console.info(`[cache] not caching an answer with personal data (${found.map((m) => m.kind).join(", ")})`);
   return found.length === 0;
 }
 
+/**
+ * cache_update: the assessed answer is stored, saved to the tenant's semantic cache
+ * (when isReusable) and released to the user. Caching is best-effort and cannot cost the user the answer:
+ * writeCache never throws, and the pgvector adapter writes under a savepoint, so a
+ * failed write leaves the message's transaction intact.
+ */
 export async function cacheUpdate(state: AgentStateValue, config: LangGraphRunnableConfig): Promise<AgentStateUpdate> {
   const answer = state.draft ?? "";
   const { embedding, model } = await questionEmbedding(config, state.question);

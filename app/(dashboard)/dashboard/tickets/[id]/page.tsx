@@ -37,7 +37,10 @@ export default async function TicketPage({
   });
   if (!found) notFound();
   const { ticket, names } = found;
-  const suggestion = { ...suggestReusableEntry(ticket.question, ticket.draft ?? "", names), names };
+  // A draft the output guard held back is shown to read, never pre-filled to send or to cache.
+  const heldBack = ticket.escalationReason === "unsafe_answer";
+  const usableDraft = heldBack ? "" : (ticket.draft ?? "");
+  const suggestion = { ...suggestReusableEntry(ticket.question, usableDraft, names), names };
   const { sent } = await searchParams;
   const resolved = ticket.status === "resolved";
   const reason = reasonLabel(ticket.escalationReason);
@@ -118,14 +121,20 @@ export default async function TicketPage({
                 </div>
               ) : (
                 <>
-                  {ticket.draft ? null : (
+                  {heldBack && ticket.draft ? (
+                    <Notice tone="warning" title="The safety check held this draft back" className="mb-3">
+                      It gives a link, e-mail address or phone number that the knowledge base does not, or talks about
+                      the assistant&apos;s instructions: possibly an injected instruction. Do not send it as is.
+                      <span className="mt-2 block whitespace-pre-wrap" data-testid="held-back-draft">{ticket.draft}</span>
+                    </Notice>
+                  ) : ticket.draft ? null : (
                     <Notice tone="info" className="mb-3">
                       The assistant had no draft for this question: write the answer yourself.
                     </Notice>
                   )}
                   <ResolveForm
                     ticketId={ticket.id}
-                    draft={ticket.status === "open" ? "" : (ticket.draft ?? "")}
+                    draft={ticket.status === "open" ? "" : usableDraft}
                     userEmail={ticket.userEmail}
                     suggestion={suggestion}
                     seenReplies={ticket.humanReplies}
