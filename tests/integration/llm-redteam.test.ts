@@ -1,7 +1,7 @@
 import type { UIMessageChunk } from "ai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POST as sessionRoute } from "@/app/chat/session/route";
-import { POST as streamRoute } from "@/app/chat/stream/route";
+import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
+import { POST as streamRoute } from "@/app/(widget)/chat/stream/route";
 import { setChatModelForTests } from "@/lib/ai/providers";
 import { closePool } from "@/lib/db/pool";
 import { withService } from "@/lib/db/tenant";
