@@ -12,6 +12,7 @@ import {
   type CacheEntryPage,
   type CacheEntrySummary,
 } from "@/lib/cache/entries";
+import { noteCacheFailure, noteCacheSuccess } from "@/lib/cache/health";
 import { flushCacheHits } from "@/lib/cache/hit-counter";
 import { lookupAs, pgvectorCache, type CacheRequest } from "@/lib/cache/pgvector";
 import type { CacheEntryInput, CacheHit, CacheScope, SemanticCache } from "@/lib/cache/port";
@@ -68,12 +69,15 @@ export function setSemanticCacheForTests(cache: SemanticCache | undefined): void
 function logFailure(operation: string, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   console.warn(`[cache] ${operation} failed, continuing without the cache: ${message}`);
+  noteCacheFailure();
 }
 
 /** A cache outage is a miss: the question takes the normal path, never an error. */
 export async function lookupCache(scope: CacheScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
   try {
-    return await getSemanticCache().lookup(scope, embedding, threshold);
+    const hit = await getSemanticCache().lookup(scope, embedding, threshold);
+    noteCacheSuccess();
+    return hit;
   } catch (error) {
     logFailure("lookup", error);
     return null;
@@ -119,6 +123,7 @@ export async function lookupCacheAs(request: CacheRequest, embedding: number[] |
 export async function writeCache(scope: CacheScope, entry: CacheEntryInput): Promise<boolean> {
   try {
     await getSemanticCache().write(scope, entry);
+    noteCacheSuccess();
     return true;
   } catch (error) {
     logFailure("write", error);
