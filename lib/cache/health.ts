@@ -4,16 +4,16 @@
  * a failed lookup or write marks the store unavailable, the next one that succeeds marks
  * it available again, and /api/health reports it.
  */
-let unavailableSince: Date | null = null;
+let unavailable = false;
 
 export function noteCacheFailure(): void {
-  unavailableSince ??= new Date();
+  unavailable = true;
 }
 
 export function noteCacheSuccess(): void {
-  unavailableSince = null;
+  unavailable = false;
 }
 
-export function cacheHealth(): { status: "ok" | "unavailable"; since: string | null } {
-  return { status: unavailableSince ? "unavailable" : "ok", since: unavailableSince?.toISOString() ?? null };
+export function cacheHealth(): "ok" | "unavailable" {
+  return unavailable ? "unavailable" : "ok";
 }

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   try {
     await withAnonymous((tx) => tx.query("select 1"));
-    return Response.json({ ok: true, cache: cacheHealth().status });
+    return Response.json({ ok: true, cache: cacheHealth() });
   } catch (error) {
     return errorResponse(error);
   }
