@@ -71,7 +71,10 @@ function openAiEmbedder(apiKey: string | undefined, baseURL: string | undefined,
     dimensions: EMBEDDING_DIMENSIONS,
     async embed(texts) {
       if (texts.length === 0) return [];
-      const { embeddings } = await embedMany({ model, values: texts, maxRetries: 2 });
+      // Like every model call, within MODEL_TIMEOUT_MS (retries included): a server that
+      // takes the request and never answers must not hold a visitor's question for ever.
+      const abortSignal = AbortSignal.timeout(env().MODEL_TIMEOUT_MS);
+      const { embeddings } = await embedMany({ model, values: texts, maxRetries: 2, abortSignal });
       return embeddings.map((v) => padEmbedding(v, EMBEDDING_DIMENSIONS));
     },
   };

@@ -17,6 +17,7 @@ import type {
   SemanticCache,
   StaleCacheEntry,
 } from "@/lib/cache/port";
+import { noteCacheFailure, noteCacheSuccess } from "@/lib/cache/health";
 
 /** The port's types: what callers of the cache need, whichever adapter serves them. */
 export type * from "@/lib/cache/port";
@@ -57,12 +58,15 @@ export function setSemanticCacheForTests(cache: SemanticCache | undefined): void
 function logFailure(operation: string, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
   console.warn(`[cache] ${operation} failed, continuing without the cache: ${message}`);
+  noteCacheFailure();
 }
 
 /** A cache outage is a miss: the question takes the normal path, never an error. */
 export async function lookupCache(scope: CacheScope, embedding: number[], threshold: number): Promise<CacheHit | null> {
   try {
-    return await getSemanticCache().lookup(scope, embedding, threshold);
+    const hit = await getSemanticCache().lookup(scope, embedding, threshold);
+    noteCacheSuccess();
+    return hit;
   } catch (error) {
     logFailure("lookup", error);
     return null;
@@ -93,12 +97,15 @@ export async function lookupExactCache(scope: CacheScope & { question: string },
 export async function lookupCacheAs(request: CacheRequest, embedding: number[] | null, threshold: number): Promise<CacheHit | null> {
   const cache = getSemanticCache();
   try {
-    if (cache.lookupAs) return await cache.lookupAs(request, embedding, threshold);
-    return await withTenant(request.claims, async (tx) => {
-      const scope = { tx, tenantId: request.tenantId, embeddingModel: request.embeddingModel, question: request.question };
-      if (embedding) return cache.lookup(scope, embedding, threshold);
-      return cache.lookupExact ? cache.lookupExact(scope, threshold) : null;
-    });
+    const hit = cache.lookupAs
+      ? await cache.lookupAs(request, embedding, threshold)
+      : await withTenant(request.claims, async (tx) => {
+          const scope = { tx, tenantId: request.tenantId, embeddingModel: request.embeddingModel, question: request.question };
+          if (embedding) return cache.lookup(scope, embedding, threshold);
+          return cache.lookupExact ? cache.lookupExact(scope, threshold) : null;
+        });
+    noteCacheSuccess();
+    return hit;
   } catch (error) {
     logFailure("lookup", error);
     return null;
@@ -109,6 +116,7 @@ export async function lookupCacheAs(request: CacheRequest, embedding: number[] |
 export async function writeCache(scope: CacheScope, entry: CacheEntryInput): Promise<boolean> {
   try {
     await getSemanticCache().write(scope, entry);
+    noteCacheSuccess();
     return true;
   } catch (error) {
     logFailure("write", error);

@@ -16,8 +16,16 @@ export function pool(): pg.Pool {
       );
     }
     const created = new pg.Pool({ connectionString: DATABASE_URL, max: DATABASE_POOL_MAX, idleTimeoutMillis: 30_000 });
-    // An idle client's error (e.g. the server restarting) must not crash the process.
-    created.on("error", (error) => console.error("[db] idle client error:", error.message));
+    // A connection lost while checked out (the server restarting mid-request) is emitted
+    // as 'error' on its client, which the pool only listens to while the client is idle;
+    // unheard, it is an uncaught exception that ends the process. Every client gets a
+    // listener for its whole life: the request's query still rejects with the error, and
+    // the broken client is discarded on release (lib/db/tenant.ts).
+    created.on("connect", (client) => {
+      client.on("error", (error) => console.error("[db] connection lost:", error.message));
+    });
+    // The pool re-emits an idle client's error; the listener above has logged it already.
+    created.on("error", () => undefined);
     globalForPool.__supportPool = created;
   }
   return globalForPool.__supportPool;
