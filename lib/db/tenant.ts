@@ -82,7 +82,12 @@ export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { default: pgModule } = await import("pg");
   if (!globalForAdmin.__supportAdminPool) {
     const created = new pgModule.Pool({ connectionString: adminUrl, max: 2 });
-    created.on("error", (error) => console.error("[db] idle admin client error:", error.message));
+    // As the app pool (lib/db/pool.ts): a connection lost while checked out must not be an
+    // uncaught exception that ends the process.
+    created.on("connect", (client) => {
+      client.on("error", (error) => console.error("[db] admin connection lost:", error.message));
+    });
+    created.on("error", () => undefined);
     globalForAdmin.__supportAdminPool = created;
   }
   const client = await globalForAdmin.__supportAdminPool.connect();
