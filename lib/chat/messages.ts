@@ -90,10 +90,12 @@ export async function listMessages(
   options: { after?: string | null; limit?: number } = {},
 ): Promise<ChatMessage[]> {
   const limit = options.limit ?? 500;
-  let cursor: { created_at: Date; id: string } | undefined;
+  // The cursor's time stays text: PostgreSQL keeps microseconds, a JavaScript Date only
+  // milliseconds, and a truncated time would list the cursor message itself again.
+  let cursor: { created_at: string; id: string } | undefined;
   if (options.after) {
-    const found = await tx.query<{ created_at: Date; id: string }>(
-      "select created_at, id from public.messages where id = $1 and conversation_id = $2",
+    const found = await tx.query<{ created_at: string; id: string }>(
+      "select created_at::text as created_at, id from public.messages where id = $1 and conversation_id = $2",
       [options.after, conversationId],
     );
     cursor = found.rows[0];
