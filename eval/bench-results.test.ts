@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lastJsonObject } from "./lib/child-result";
 import { README_END, README_START, readmeFigures, withReadmeFigures } from "./lib/readme-figures";
-import { flattenScalars, resultsHtml, resultsText, type BenchResults } from "./lib/report";
+import { flattenScalars, perKindRows, resultsHtml, resultsText, type BenchResults } from "./lib/report";
 
 describe("lastJsonObject", () => {
   it("reads a one-line result after progress output", () => {
@@ -100,5 +100,56 @@ describe("README figures", () => {
     expect(updated).toContain("after");
     expect(updated).not.toContain("old figures");
     expect(withReadmeFigures(updated, block)).toBe(updated);
+  });
+});
+
+describe("the load benchmark's figures", () => {
+  const ms = (p50: number, p99: number) => ({ count: 10, p50, p90: p99, p95: p99, p99, max: p99 });
+  const load = {
+    conversations: 200,
+    tenants: 4,
+    duration_s: 60,
+    warmup_s: 20,
+    think_s: "2-8",
+    embedder: "local:minilm",
+    requests: 2400,
+    questions_per_s: 30.5,
+    errors: 0,
+    machine_load_1m: 3.2,
+    live: { streams_open_max: 200, lag_ms: ms(500, 1020.4), leases_left_after_close: 0 },
+    health_ms: ms(4, 35),
+    server_cpu_cores: 1.25,
+    rss_after_warmup_mb: 700,
+    rss_end_mb: 702,
+    rss_growth_second_half_mb_per_min: 3.1,
+    rss_floor_by_quarter_mb: "690 / 695 / 694 / 696",
+    rss_floor_growth_mb_per_min: 0.4,
+    by_kind: {
+      ask_exact: { count: 700, per_s: 11.7, errors: 0, ttfb_ms: ms(12, 80), first_text_ms: ms(13, 81), total_ms: ms(14, 90), outcomes: { cache: 700 } },
+      events_open: { count: 300, per_s: 5, errors: 0, ttfb_ms: ms(6, 40), total_ms: ms(6, 40) },
+    },
+  };
+  const run = { name: "conversations-load", file: "bench/conversations-load.ts", status: "ok" as const, exitCode: 0, seconds: 200, result: load };
+
+  it("lists each kind of request with its errors, percentiles and outcomes", () => {
+    expect(perKindRows(load)).toEqual([
+      ["ask_exact", "700", "11.7", "0", "12 / 80 / 80", "13 / 81 / 81", "cache 700"],
+      ["events_open", "300", "5", "0", "6 / 40 / 40", "–", ""],
+    ]);
+    expect(perKindRows({ hits: 1 })).toEqual([]);
+  });
+
+  it("shows them in the console, the HTML report and the README block", () => {
+    expect(resultsText({ ...results, runs: [run] })).toMatch(/ask_exact\s+700\s+11\.7\s+0\s+12 \/ 80 \/ 80/);
+    const html = resultsHtml({ ...results, runs: [run] });
+    expect(html).toContain("conversations-load requests by kind");
+    expect(html).toContain("time to first byte by request");
+    expect(html).not.toContain("by_kind.ask_exact.total_ms");
+    const block = readmeFigures({ ...results, runs: [run] });
+    expect(block).toContain("200 conversations over 4 tenants, 60 s after a 20 s warm-up");
+    expect(block).toContain("0 errors");
+    expect(block).toContain("p99 1020.4 ms later");
+    expect(block).toContain("RSS 700 → 702 MB (lowest per quarter 690 / 695 / 694 / 696 MB: 0.4 MB/min from the second quarter to the last)");
+    expect(block).toMatch(/\| ask_exact \| 700 \| 11\.7 \| 0 \| 12 \/ 80 \/ 80 \| 13 \/ 81 \/ 81 \| cache 700 \|/);
   });
 });

@@ -43,3 +43,27 @@ export function treeRssMb(root: number): number | null {
   if (process.platform !== "linux") return null;
   return processTree(root).reduce((sum, pid) => sum + rssKb(pid), 0) / 1024;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on every mainstream Linux). */
+const USER_HZ = 100;
+
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // utime and stime: fields 14 and 15, i.e. 11 and 12 after the command name.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU seconds used so far by a process tree's live processes (user + system); the
+ * difference of two readings over their interval is the cores it kept busy. Null where
+ * /proc is unavailable.
+ */
+export function treeCpuSeconds(root: number): number | null {
+  if (process.platform !== "linux") return null;
+  return processTree(root).reduce((sum, pid) => sum + cpuTicks(pid), 0) / USER_HZ;
+}

@@ -1,4 +1,4 @@
-import type { BenchResults } from "./report";
+import { PER_KIND_HEADERS, perKindRows, type BenchResults } from "./report";
 
 /**
  * The README's benchmark figures, regenerated from a `npm run bench` run (`--readme`):
@@ -99,6 +99,17 @@ export function readmeFigures(results: BenchResults): string {
     lines.push(
       `**Cache misses over HTTP** (\`npm run bench:chat-miss\`; instant loopback mock model, ${miss.clients} clients): answered ${num(get(miss, "answered.per_s"))} req/s, first text p50 ${num(get(miss, "answered.first_text_ms.p50"))} ms / p99 ${num(get(miss, "answered.first_text_ms.p99"))} ms; escalated (low score → ticket, hand-over message) ${num(get(miss, "escalated.per_s"))} req/s, p50 ${num(get(miss, "escalated.first_text_ms.p50"))} ms / p99 ${num(get(miss, "escalated.first_text_ms.p99"))} ms.`,
       "",
+    );
+  }
+  const load = by("conversations-load");
+  if (load) {
+    const live = get(load, "live") as Json | undefined;
+    lines.push(
+      ...table(
+        `**Widget conversations under load** (\`npm run bench:load\`; production build; ${load.conversations} conversations over ${load.tenants} tenants, ${load.duration_s} s after a ${load.warmup_s} s warm-up, ${load.think_s} s between steps; embedder ${load.embedder}; per-conversation and per-tenant limits counted but out of reach, per-address limits off; machine load ${num(load.machine_load_1m)}): ${load.requests} requests (${num(load.questions_per_s)} questions/s), ${load.errors} errors; up to ${get(live, "streams_open_max") ?? "–"} live event streams open, stored answers on them p99 ${num(get(live, "lag_ms.p99"))} ms later, ${get(live, "leases_left_after_close") ?? "–"} left after close; server RSS ${num(load.rss_after_warmup_mb, 0)} → ${num(load.rss_end_mb, 0)} MB (lowest per quarter ${load.rss_floor_by_quarter_mb ?? "–"} MB: ${num(load.rss_floor_growth_mb_per_min)} MB/min from the second quarter to the last), ${num(load.server_cpu_cores, 2)} cores busy, \`/api/health\` p99 ${num(get(load, "health_ms.p99"))} ms:`,
+        PER_KIND_HEADERS,
+        perKindRows(load).map(row),
+      ),
     );
   }
   const curves = by("cache-curves");

@@ -44,6 +44,20 @@ function show(value: Scalar): string {
   return String(value);
 }
 
+export const PER_KIND_HEADERS = ["request", "count", "per s", "errors", "first byte ms p50 / p95 / p99", "first text ms p50 / p95 / p99", "outcomes"];
+
+/** `by_kind` (a load run's requests by kind: count, errors, ttfb_ms, first_text_ms, outcomes) as table rows. */
+export function perKindRows(result: Record<string, unknown>): string[][] {
+  const byKind = result.by_kind;
+  if (!isRecord(byKind)) return [];
+  const ms = (v: unknown) => (isRecord(v) ? ["p50", "p95", "p99"].map((k) => (typeof v[k] === "number" ? show(v[k] as number) : "–")).join(" / ") : "–");
+  return Object.entries(byKind).flatMap(([kind, k]) => {
+    if (!isRecord(k) || typeof k.count !== "number") return [];
+    const outcomes = isRecord(k.outcomes) ? Object.entries(k.outcomes).map(([o, n]) => `${o} ${String(n)}`).join(", ") : "";
+    return [[kind, String(k.count), typeof k.per_s === "number" ? show(k.per_s) : "–", String(k.errors ?? "–"), ms(k.ttfb_ms), ms(k.first_text_ms), outcomes]];
+  });
+}
+
 /** The console summary: one line per benchmark, then each one's figures. */
 export function resultsText(results: BenchResults): string {
   const overview = textTable(
@@ -52,7 +66,11 @@ export function resultsText(results: BenchResults): string {
   );
   const details = results.runs
     .filter((r) => r.result)
-    .map((r) => `\n${r.name}\n${textTable(["metric", "value"], flattenScalars(r.result!).map(([k, v]) => [k, show(v)]))}`);
+    .map((r) => {
+      const kinds = perKindRows(r.result!);
+      const table = kinds.length ? `\n${textTable(PER_KIND_HEADERS, kinds)}` : "";
+      return `\n${r.name}\n${textTable(["metric", "value"], flattenScalars(r.result!).map(([k, v]) => [k, show(v)]))}${table}`;
+    });
   return [overview, ...details].join("\n");
 }
 
@@ -77,9 +95,13 @@ const PERCENTILE_KEYS = ["p50", "p90", "p99", "max"];
 const isRecord = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === "object" && !Array.isArray(v);
 const isPercentiles = (v: unknown) => isRecord(v) && PERCENTILE_KEYS.filter((k) => typeof v[k] === "number").length >= 2;
 
-/** Percentile objects up to three levels down (e.g. exact.first_text_ms), named by their path. */
+/**
+ * Percentile objects up to three levels down (e.g. exact.first_text_ms), named by their
+ * path; `by_kind` has a table and a chart of its own.
+ */
 function percentileObjects(result: Record<string, unknown>, prefix = "", depth = 0): Array<[string, unknown]> {
   return Object.entries(result).flatMap(([key, v]): Array<[string, unknown]> => {
+    if (depth === 0 && key === "by_kind") return [];
     const name = prefix ? `${prefix}.${key}` : key;
     if (isPercentiles(v)) return [[name, v]];
     return isRecord(v) && depth < 2 ? percentileObjects(v, name, depth + 1) : [];
@@ -112,6 +134,21 @@ function curveCharts(result: Record<string, unknown>): string[] {
     );
 }
 
+/** The table of requests by kind, and their time-to-first-byte profiles in one chart. */
+function perKindSection(name: string, result: Record<string, unknown>): string | null {
+  const rows = perKindRows(result);
+  if (rows.length === 0) return null;
+  const byKind = result.by_kind as Record<string, Record<string, unknown>>;
+  const series = Object.entries(byKind).flatMap(([kind, k]) => {
+    const t = k.ttfb_ms;
+    if (!isPercentiles(t)) return [];
+    const points = (["p50", "p90", "p99", "max"] as const).flatMap((p, i) => (typeof (t as Record<string, unknown>)[p] === "number" ? [[[50, 90, 99, 100][i], (t as Record<string, number>)[p]] as [number, number]] : []));
+    return [{ name: kind, points }];
+  });
+  const chart = series.length ? lineChart({ title: `${name} time to first byte by request`, series, xLabel: "percentile", yLabel: "ms" }) : "";
+  return `<h3>${escapeHtml(name)} requests by kind</h3>${htmlTable(PER_KIND_HEADERS, rows, { textColumns: [0, 6] })}${chart}`;
+}
+
 /** Percentile objects ({p50, p90, p99, ...}) of one result, drawn as latency profiles. */
 function percentileChart(name: string, result: Record<string, unknown>): string | null {
   const keys = PERCENTILE_KEYS;
@@ -128,6 +165,8 @@ function runSection(run: BenchRun): Section {
   const parts = [`<p class="meta">${escapeHtml(run.file)} · ${escapeHtml(run.status)} · ${run.seconds.toFixed(0)} s</p>`];
   if (run.result) {
     parts.push(htmlTable(["metric", "value"], flattenScalars(run.result).map(([k, v]) => [k, show(v)])));
+    const perKind = perKindSection(run.name, run.result);
+    if (perKind) parts.push(perKind);
     const profile = percentileChart(run.name, run.result);
     if (profile) parts.push(profile);
     const throughput = throughputChart(run.name, run.result);
