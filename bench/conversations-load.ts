@@ -57,20 +57,16 @@
  *
  *   npm run bench:load -- [--conversations 200] [--duration 300] [--warmup 30] [--think 2-8] [--tenants 4]
  */
-import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { getEmbedder } from "@/lib/ai/embeddings";
-import { normalizeQuestion } from "@/lib/cache/question-key";
-import { cacheSettingsFor } from "@/lib/cache/settings";
-import { classifySmallTalk, SMALL_TALK_REPLIES } from "@/lib/chat/small-talk";
+import { classifySmallTalk } from "@/lib/chat/small-talk";
 import { numberFlag, parseCommandLine } from "@/eval/lib/args";
-import { planTenantQueries, paraphrase, usedDimensions, VectorSet, type CacheQuery } from "@/eval/lib/cache-queries";
-import { expectedAnswer, seedManyCaches } from "@/eval/lib/cache-seed";
-import { ingestKb } from "@/eval/lib/ingest-kb";
-import { loadKb } from "@/eval/lib/kb";
+import { expectedAnswer } from "@/eval/lib/cache-seed";
 import { onCleanup, runCli, wasInterrupted } from "@/eval/lib/lifecycle";
 import { LoadRecorder, percentiles } from "@/eval/lib/load-recorder";
+import { judgeReply, type AskKind } from "@/eval/lib/load-replies";
+import { prepareLoadTenants, type LoadTenant } from "@/eval/lib/load-tenants";
 import { LOAD_TEST_LIMITS } from "@/eval/lib/no-limits";
 import { treeRssMb } from "@/eval/lib/process-memory";
 import { seededRandom } from "@/eval/lib/random";
@@ -79,9 +75,7 @@ import { startRunDatabase } from "@/eval/lib/run-database";
 import { coresBusy, monitorServer, rssFloors } from "@/eval/lib/server-monitor";
 import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
 import { linearSlope, round } from "@/eval/lib/stats";
-import { createRunTenant } from "@/eval/lib/tenants";
-import type { StreamedReply } from "@/eval/lib/ui-stream";
-import { askQuestion, fetchHistory, LiveEvents, requestHandover, startSession, type Exchange } from "@/eval/lib/widget-visitor";
+import { askQuestion, fetchHistory, LiveEvents, requestHandover, startSession } from "@/eval/lib/widget-visitor";
 
 const USAGE = `Usage: npm run bench:load -- [options]
   --conversations N  concurrent visitors, each in a conversation of its own (default 200)
@@ -116,8 +110,6 @@ const flags = z.object({
   build: buildFlag,
 });
 
-const KB_ROOT = path.resolve(import.meta.dirname, "../lib/tenants/demo-kb");
-const KBS = ["acme", "globex"];
 const STEPS = { min: 3, max: 8 };
 type Step = "exact" | "paraphrase" | "kb" | "off_topic" | "small_talk" | "handover" | "page_change";
 const MIX: Array<[Step, number]> = [
@@ -129,27 +121,14 @@ const MIX: Array<[Step, number]> = [
   ["handover", 0.03],
   ["page_change", 0.07],
 ];
-type AskKind = "exact" | "paraphrase" | "kb" | "off_topic" | "small_talk" | "follow_up";
 const SMALL_TALK = ["hi", "Hello there", "thanks!", "ok", "Thank you so much", "bye", "good morning", "cool", "asdfgh"];
 const FOLLOW_UPS = ["Any news on this?", "My order number is 4711.", "Is someone there?", "I will wait, thanks for checking."];
 /** A stored answer must reach the visitor's event stream this soon after it was streamed. */
 const LIVE_DEADLINE_MS = 5_000;
 const RSS_FLAT_MB_PER_MIN = 5;
-const SEEDED = /^Cached answer (\d+) of tenant (\d+)\.$/;
-
-interface Tenant {
-  id: string;
-  index: number;
-  widgetKey: string;
-  entries: number;
-  exact: CacheQuery[];
-  paraphrase: CacheQuery[];
-  offTopic: string[];
-  kb: string[];
-}
 
 interface Conversation {
-  tenant: Tenant;
+  tenant: LoadTenant;
   token: string;
   conversationId: string;
   events: LiveEvents | null;
@@ -160,105 +139,12 @@ interface Conversation {
   withHumans: boolean;
 }
 
-/**
- * What a reply was: from the cache (`cache`: the seeded answer expected, or any cached
- * answer where none is expected; `cache_other`: an answer the agent cached meanwhile),
- * answered by the agent, escalated (bridge message), handed to an open ticket, small talk.
- */
-type Outcome = "cache" | "cache_other" | "answered" | "escalated" | "handed_over" | "small_talk";
-interface Verdict {
-  outcome: Outcome | null;
-  error: string | null;
-}
-
 const pick = <T,>(list: readonly T[], random: () => number): T => list[Math.floor(random() * list.length)];
 
 function pickStep(random: () => number): Step {
   let r = random();
   for (const [step, share] of MIX) if ((r -= share) < 0) return step;
   return "exact";
-}
-
-function outcomeOf(reply: StreamedReply, text: string): Outcome | null {
-  if (reply.status === "waiting_for_agent") return text ? "escalated" : "handed_over";
-  if (reply.status === "resolved" && text) return reply.metadata.fromCache === true ? "cache" : "answered";
-  return null;
-}
-
-/** Whether a reply is right for what was asked (see the header). */
-function judgeReply(kind: AskKind, exchange: Exchange<StreamedReply>, tenant: number, expected?: string): Verdict {
-  const reply = exchange.body;
-  if (exchange.error || !reply) return { outcome: null, error: exchange.error ?? "no reply" };
-  if (reply.errors.length) return { outcome: null, error: `stream error: ${reply.errors[0]}` };
-  const text = reply.text.trim();
-  const seeded = SEEDED.exec(text);
-  if (seeded && Number(seeded[2]) !== tenant) return { outcome: null, error: "another tenant's cached answer" };
-  const outcome = outcomeOf(reply, text);
-  if (!outcome) return { outcome: null, error: "the stream ended without an answer or a hand-over" };
-  const wrong = (error: string): Verdict => ({ outcome, error });
-  if (kind === "follow_up") return outcome === "handed_over" ? { outcome, error: null } : wrong(`a follow-up for the humans got ${outcome}`);
-  if (outcome === "handed_over") return wrong("went to a ticket, but none was open");
-  if (kind === "small_talk") {
-    const replies: readonly string[] = Object.values(SMALL_TALK_REPLIES);
-    return outcome === "answered" && replies.includes(text) ? { outcome: "small_talk", error: null } : wrong("not the small-talk reply");
-  }
-  if (outcome !== "cache") return { outcome, error: null };
-  if (kind === "exact" || kind === "paraphrase") {
-    if (text === expected) return { outcome, error: null };
-    // An exact repeat can only find its own entry; a paraphrase may find one the agent cached.
-    return seeded || kind === "exact" ? wrong("a wrong cached answer") : { outcome: "cache_other", error: null };
-  }
-  if (kind === "off_topic" && seeded) return wrong("a seeded cached answer to an off-topic question");
-  return { outcome, error: null };
-}
-
-/** A tenant's knowledge-base questions: its articles' headings, asked as such and reworded. */
-async function kbQuestions(dir: string, seededKeys: Set<string>, random: () => number): Promise<string[]> {
-  const { docs } = await loadKb(dir, "fail");
-  const headings = docs.flatMap((doc) => [...new TextDecoder().decode(doc.data).matchAll(/^## (.+)$/gm)].map((m) => m[1].trim()));
-  const questions = [...headings, ...headings.map((h) => paraphrase(h, random)), ...headings.map((h) => paraphrase(h, random))];
-  // Never one of the seeded keys: an exact repeat must find only its seeded answer.
-  return [...new Set(questions)].filter((q) => !seededKeys.has(normalizeQuestion(q)));
-}
-
-async function prepareTenants(args: z.infer<typeof flags>, adminUrl: string | null): Promise<Tenant[]> {
-  const embedder = getEmbedder();
-  const threshold = cacheSettingsFor({}, embedder.modelId).similarityThreshold;
-  const tenants: Tenant[] = [];
-  for (let index = 0; index < args.tenants; index++) {
-    const kb = KBS[index % KBS.length];
-    const created = await createRunTenant("bench", { name: `Load ${index + 1} (${kb})` });
-    console.error(`Tenant ${index + 1}/${args.tenants}: indexing the ${kb} knowledge base…`);
-    await ingestKb(created.id, (await loadKb(path.join(KB_ROOT, kb), "fail")).docs, { runJobs: true });
-    tenants.push({ id: created.id, index, widgetKey: created.widgetKey, entries: args.entries, exact: [], paraphrase: [], offTopic: [], kb: [] });
-  }
-  console.error(`Seeding ${args.tenants} × ${args.entries} cached answers (${embedder.modelId})…`);
-  const plans: Array<Promise<void>> = [];
-  await seedManyCaches(tenants, {
-    adminUrl,
-    log: (m) => console.error(m),
-    onSeeded: (index, questions, vectors) => {
-      const tenant = tenants[index];
-      const random = seededRandom(900 + index);
-      const keys = new Set(questions.map(normalizeQuestion));
-      const set = new VectorSet(vectors, usedDimensions(vectors));
-      plans.push(
-        planTenantQueries({ questions, vectors: set, embed: (t) => embedder.embed(t), threshold, perKind: 100, seed: 500 + index }).then(async (plan) => {
-          for (const q of plan.queries) {
-            if (q.kind === "exact") tenant.exact.push(q);
-            else if (q.kind === "paraphrase") tenant.paraphrase.push(q);
-            else tenant.offTopic.push(q.text);
-          }
-          tenant.kb = await kbQuestions(path.join(KB_ROOT, KBS[index % KBS.length]), keys, random);
-        }),
-      );
-    },
-  });
-  await Promise.all(plans);
-  for (const t of tenants) {
-    if (!t.exact.length || !t.paraphrase.length || !t.offTopic.length || !t.kb.length) throw new Error(`Tenant ${t.index + 1} has no questions of some kind.`);
-  }
-  return tenants;
 }
 
 async function main(): Promise<void> {
@@ -269,7 +155,7 @@ async function main(): Promise<void> {
   delete process.env.OPENAI_BASE_URL;
   await ensureProductionBuild(args.build);
   const db = await startRunDatabase("bench", { separateProcess: true });
-  const tenants = await prepareTenants(args, db.adminUrl);
+  const tenants = await prepareLoadTenants({ tenants: args.tenants, entries: args.entries, adminUrl: db.adminUrl });
   const embedder = getEmbedder().modelId;
 
   const server = await startProductionServer("conversations-load", { ...db.env, ...LOAD_TEST_LIMITS });
