@@ -40,12 +40,13 @@
  * streamed → the same message on the event stream); event streams open (client side each
  * second; the database's leases every 5 s, and none may remain once all are closed);
  * the server's RSS (process tree, each second): its least-squares slope over the second
- * half of the window, and, since garbage collection makes RSS a sawtooth whose slope
- * depends on where the teeth fall, its floor (lowest value) in each quarter of the window
- * and how fast the floor rose from the second quarter to the last (caches and JIT fill up
- * early: a leak is what still raises the floor); its CPU (cores busy); and GET
- * /api/health once a second (event-loop and pool delay).
- * Pass: no error, no lease left, RSS floor growth ≤ 5 MB/min.
+ * half of the window (caches and JIT fill up early: a leak is what still grows) and its
+ * lowest value in each quarter of the window (garbage collection makes RSS a staircase or
+ * a sawtooth: the floors show which); its CPU (cores busy); and GET /api/health once a
+ * second (event-loop and pool delay).
+ * Pass: no error, no lease left, and, on windows of 4 minutes or more (shorter ones are
+ * reported, not judged: V8 may still be growing its heap to its working size), an RSS
+ * slope of at most 5 MB/min over the second half.
  *
  * Setup: `--tenants` tenants, each with a demo knowledge base (acme or globex, indexed by
  * the product's ingestion) and `--entries` human-approved cached answers, embedded by the
@@ -55,7 +56,7 @@
  * per-address ones are off (every visitor comes from this one address). The load
  * generator, the server and the database share the machine; the load average is recorded.
  *
- *   npm run bench:load -- [--conversations 200] [--duration 300] [--warmup 30] [--think 2-8] [--tenants 4]
+ *   npm run bench:load -- [--conversations 200] [--duration 300] [--warmup 60] [--think 2-8] [--tenants 4]
  */
 import pg from "pg";
 import { z } from "zod";
@@ -72,14 +73,14 @@ import { treeRssMb } from "@/eval/lib/process-memory";
 import { seededRandom } from "@/eval/lib/random";
 import { buildFlag, emitResult } from "@/eval/lib/result";
 import { startRunDatabase } from "@/eval/lib/run-database";
-import { coresBusy, monitorServer, rssFloors } from "@/eval/lib/server-monitor";
+import { coresBusy, monitorServer, quarterFloors } from "@/eval/lib/server-monitor";
 import { ensureProductionBuild, startProductionServer } from "@/eval/lib/server";
 import { linearSlope, round } from "@/eval/lib/stats";
 import { askQuestion, fetchHistory, LiveEvents, requestHandover, startSession } from "@/eval/lib/widget-visitor";
 
 const USAGE = `Usage: npm run bench:load -- [options]
   --conversations N  concurrent visitors, each in a conversation of its own (default 200)
-  --duration S       measured seconds (default 300), after --warmup S (default 30)
+  --duration S       measured seconds (default 300), after --warmup S (default 60)
   --think MIN-MAX    seconds a visitor waits between steps, uniform (default 2-8)
   --tenants N        tenants the visitors are spread over (default 4)
   --entries N        cached answers per tenant (default 1000)
@@ -102,7 +103,7 @@ const thinkFlag = z
 const flags = z.object({
   conversations: numberFlag({ int: true, min: 1, max: 2_000 }).default(200),
   duration: numberFlag({ min: 1 }).default(300),
-  warmup: numberFlag({ min: 0 }).default(30),
+  warmup: numberFlag({ min: 0 }).default(60),
   think: thinkFlag,
   tenants: numberFlag({ int: true, min: 1, max: 50 }).default(4),
   entries: numberFlag({ int: true, min: 10, max: 100_000 }).default(1000),
@@ -126,6 +127,8 @@ const FOLLOW_UPS = ["Any news on this?", "My order number is 4711.", "Is someone
 /** A stored answer must reach the visitor's event stream this soon after it was streamed. */
 const LIVE_DEADLINE_MS = 5_000;
 const RSS_FLAT_MB_PER_MIN = 5;
+/** Shorter windows report RSS without judging it. */
+const RSS_JUDGED_FROM_S = 240;
 
 interface Conversation {
   tenant: LoadTenant;
@@ -344,8 +347,8 @@ async function main(): Promise<void> {
   const inside = <T extends [number, number]>(series: T[]) => series.filter(([t]) => t >= from && t <= to);
   const rss = inside(samples.rss);
   const slope = linearSlope(rss.slice(Math.floor(rss.length / 2)));
-  const floors = rssFloors(rss, from, to);
-  const floorGrowth = round(floors.growthPerMin, 2);
+  const growth = slope === null ? null : round(slope * 60, 2);
+  const rssFlat = args.duration < RSS_JUDGED_FROM_S || growth === null ? null : growth <= RSS_FLAT_MB_PER_MIN;
   const streams = inside(samples.openStreams).map(([, n]) => n);
   const byKind = recorder.summary(args.duration);
   const questions = Object.entries(byKind).filter(([kind]) => kind.startsWith("ask_")).reduce((n, [, k]) => n + k.count, 0);
@@ -385,11 +388,11 @@ async function main(): Promise<void> {
     rss_after_warmup_mb: round(rss[0]?.[1] ?? null),
     rss_peak_mb: round(rss.length ? Math.max(...rss.map(([, mb]) => mb)) : null),
     rss_end_mb: round(rss.at(-1)?.[1] ?? null),
-    rss_growth_second_half_mb_per_min: slope === null ? null : round(slope * 60, 2),
-    rss_floor_by_quarter_mb: floors.floors.map((mb) => round(mb)).join(" / "),
-    rss_floor_growth_mb_per_min: floorGrowth,
+    rss_growth_second_half_mb_per_min: growth,
+    rss_lowest_by_quarter_mb: quarterFloors(rss, from, to).map((mb) => round(mb) ?? "–").join(" / "),
+    rss_flat: rssFlat,
     rss_flat_target_mb_per_min: RSS_FLAT_MB_PER_MIN,
-    pass: errors === 0 && (leasesLeft ?? 0) === 0 && floorGrowth !== null && floorGrowth <= RSS_FLAT_MB_PER_MIN,
+    pass: errors === 0 && (leasesLeft ?? 0) === 0 && rssFlat !== false,
     rss_samples: samples.rss.map(([t, mb]) => [round(t), round(mb)]),
     open_streams_samples: samples.openStreams.map(([t, n]) => [round(t), n]),
   });

@@ -41,7 +41,7 @@ const BENCHES: BenchSpec[] = [
   { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: [] },
   { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: ["--duration", "40", "--warmup", "10"] },
   { name: "ingest-isolation", file: "bench/ingest-isolation.ts", http: true, quick: ["--pages", "2000", "--baseline", "5"] },
-  { name: "conversations-load", file: "bench/conversations-load.ts", http: true, quick: ["--conversations", "200", "--duration", "60", "--warmup", "20"] },
+  { name: "conversations-load", file: "bench/conversations-load.ts", http: true, quick: ["--conversations", "200", "--duration", "60", "--warmup", "90"] },
 ];
 
 const USAGE = `Usage: npm run bench -- [options]

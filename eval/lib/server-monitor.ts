@@ -73,18 +73,15 @@ export function coresBusy(cpu: Series, from: number, to: number): number | null 
 }
 
 /**
- * The lowest RSS in each quarter of [from, to] seconds, and how fast that floor rose from
- * the second quarter to the last (MB/min). Garbage collection makes RSS a sawtooth, whose
- * slope over a window depends on where the teeth fall; the floor after collections only
- * rises when memory is kept: a leak. The first quarter is left out (caches fill up).
+ * The lowest value in each quarter of [from, to] seconds: the shape of an RSS curve in
+ * four numbers (garbage collection makes it a sawtooth or a staircase; a leak raises
+ * every quarter's floor).
  */
-export function rssFloors(rss: Series, from: number, to: number): { floors: Array<number | null>; growthPerMin: number | null } {
+export function quarterFloors(series: Series, from: number, to: number): Array<number | null> {
   const quarter = (to - from) / 4;
-  const floors = [0, 1, 2, 3].map((q) => {
-    const inside = rss.filter(([t]) => t >= from + q * quarter && t < from + (q + 1) * quarter + (q === 3 ? 1e-9 : 0));
-    return inside.length ? Math.min(...inside.map(([, mb]) => mb)) : null;
+  return [0, 1, 2, 3].map((q) => {
+    const end = q === 3 ? to : from + (q + 1) * quarter;
+    const inside = series.filter(([t]) => t >= from + q * quarter && (q === 3 ? t <= end : t < end));
+    return inside.length ? Math.min(...inside.map(([, v]) => v)) : null;
   });
-  const [, second, , last] = floors;
-  const growthPerMin = second === null || last === null || quarter <= 0 ? null : (last - second) / ((2 * quarter) / 60);
-  return { floors, growthPerMin };
 }
