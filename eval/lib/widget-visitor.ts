@@ -116,8 +116,8 @@ export class LiveEvents {
   }
 
   /** Waits until every id has arrived, or until `deadline` (performance.now() time). */
-  async waitFor(ids: Iterable<string>, deadline: number): Promise<void> {
-    const missing = () => [...ids].some((id) => !this.arrived.has(id));
+  async waitFor(ids: readonly string[], deadline: number): Promise<void> {
+    const missing = () => ids.some((id) => !this.arrived.has(id));
     while (missing() && performance.now() < deadline && !this.closing) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, Math.max(0, deadline - performance.now()));
