@@ -36,7 +36,7 @@ const BENCHES: BenchSpec[] = [
   { name: "chat-miss-overhead", file: "bench/chat-miss-overhead.ts", http: true, quick: ["--duration", "10", "--warmup", "3"] },
   { name: "rate-limits", file: "bench/rate-limits.ts", quick: ["--iterations", "200"] },
   { name: "cache-curves", file: "bench/cache-curves.ts", quick: ["--limit", "2000", "--thresholds", "0.7,0.75,0.8,0.85"] },
-  { name: "retrieval", file: "bench/retrieval.ts", quick: ["--sizes", "10000", "--queries", "200"] },
+  { name: "retrieval", file: "bench/retrieval.ts", quick: ["--sizes", "2000", "--other-chunks", "1000", "--queries", "200"] },
   { name: "ingest", file: "bench/ingest.ts", quick: [] },
   { name: "wixqa-recall", file: "bench/wixqa-recall.ts", quick: [] },
   { name: "server-memory", file: "bench/server-memory.ts", http: true, quick: ["--duration", "40", "--warmup", "10"] },

@@ -71,7 +71,7 @@ export function readmeFigures(results: BenchResults): string {
   const m = results.machine;
   const lines = [
     README_START,
-    `Measured by \`npm run bench\` (short settings unless \`--full\`) on ${results.finishedAt.slice(0, 10)}: ${m.cpus} CPUs (${m.cpu ?? "?"}), ${m.memoryGb} GB, load average ${m.loadAverage1m ?? "?"} at the end (the machine was shared: figures are conservative), Node ${m.node}, database ${m.database === "postgres" ? "PostgreSQL with pgvector" : "embedded PGlite"}. The load generator, the server and the database share the machine.`,
+    `Measured by \`npm run bench\` (short settings unless \`--full\`) on ${results.finishedAt.slice(0, 10)}: ${m.cpus} CPUs (${m.cpu ?? "?"}), ${m.memoryGb} GB, load average ${m.loadAverage1m ?? "?"} at the end${(m.loadAverage1m ?? 0) > m.cpus ? " (the machine was shared: figures are conservative)" : ""}, Node ${m.node}, database ${m.database === "postgres" ? "PostgreSQL with pgvector" : "embedded PGlite"}. The load generator, the server and the database share the machine.`,
     "",
   ];
   const lookup = by("cache-lookup");
