@@ -15,13 +15,26 @@ export async function createConversation(tx: Tx, input: { id: string; tenantId: 
   await tx.query("insert into public.conversations (id, tenant_id) values ($1, $2)", [input.id, input.tenantId]);
 }
 
+interface ConversationRow {
+  id: string;
+  tenant_id: string;
+  user_email: string | null;
+  created_at: Date;
+}
+
+const toConversation = (row: ConversationRow): Conversation => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  userEmail: row.user_email,
+  createdAt: row.created_at.toISOString(),
+});
+
 export async function getConversation(tx: Tx, id: string): Promise<Conversation | null> {
-  const { rows } = await tx.query<{ id: string; tenant_id: string; user_email: string | null; created_at: Date }>(
+  const { rows } = await tx.query<ConversationRow>(
     "select id, tenant_id, user_email, created_at from public.conversations where id = $1",
     [id],
   );
-  const row = rows[0];
-  return row ? { id: row.id, tenantId: row.tenant_id, userEmail: row.user_email, createdAt: row.created_at.toISOString() } : null;
+  return rows[0] ? toConversation(rows[0]) : null;
 }
 
 export interface QuestionContext {
@@ -37,16 +50,14 @@ export interface QuestionContext {
  * ticket and the tenant's settings row, all read under the caller's RLS.
  */
 export async function getQuestionContext(tx: Tx, conversationId: string): Promise<QuestionContext | null> {
-  const { rows } = await tx.query<{
-    id: string;
-    tenant_id: string;
-    user_email: string | null;
-    created_at: Date;
-    open_id: string | null;
-    open_number: number | null;
-    open_status: "pending_human" | "open" | null;
-    tenant: TenantRow | null;
-  }>(
+  const { rows } = await tx.query<
+    ConversationRow & {
+      open_id: string | null;
+      open_number: number | null;
+      open_status: "pending_human" | "open" | null;
+      tenant: TenantRow | null;
+    }
+  >(
     `select c.id, c.tenant_id, c.user_email, c.created_at,
             o.id as open_id, o.number as open_number, o.status as open_status,
             (select json_build_object('id', t.id, 'name', t.name, 'widget_key', t.widget_key, 'settings', t.settings)
@@ -63,7 +74,7 @@ export async function getQuestionContext(tx: Tx, conversationId: string): Promis
   if (!row) return null;
   if (!row.tenant) throw new AppError("not_found", "This workspace no longer exists.");
   return {
-    conversation: { id: row.id, tenantId: row.tenant_id, userEmail: row.user_email, createdAt: row.created_at.toISOString() },
+    conversation: toConversation(row),
     openTicket: row.open_id ? { id: row.open_id, number: row.open_number!, status: row.open_status! } : null,
     tenant: row.tenant,
   };

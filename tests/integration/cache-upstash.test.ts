@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getEmbedder, hashEmbedder } from "@/lib/ai/embeddings";
@@ -28,151 +26,16 @@ import { closePool } from "@/lib/db/pool";
 import { withTenant, type Tx } from "@/lib/db/tenant";
 import { resetEnvForTests } from "@/lib/env";
 import { createTestTenant } from "@/tests/support/fixtures";
+import { startUpstashVectorStandIn, type UpstashVectorStandIn } from "@/tests/support/upstash-vector-standin";
 
 /**
- * The Upstash Vector adapter tested at its HTTP boundary: a local server implements the
+ * The Upstash Vector adapter tested at its HTTP boundary: a local server (tests/support/upstash-vector-standin.ts) implements the
  * documented REST endpoints the SDK calls (POST /{command}/{namespace}, bearer token,
  * {"result": ...} bodies, cosine scores normalised to (1 + cos) / 2, SQL-like filters).
  */
 
-type Metadata = Record<string, unknown>;
-interface Stored {
-  id: string;
-  vector: number[];
-  metadata: Metadata;
-}
-interface Recorded {
-  command: string;
-  namespace: string;
-  auth: string | undefined;
-  body: Record<string, unknown>;
-}
-
 const TOKEN = "test-upstash-token";
-const store = new Map<string, Map<string, Stored>>();
-const requests: Recorded[] = [];
-let mode: "ok" | "error" | "hang" | "ignore-filters" = "ok";
-let server: Server;
-let url: string;
-
-// --- the filter language subset the adapter uses: = != < <= > >= CONTAINS, AND, OR, () ---
-function evaluateFilter(filter: string, m: Metadata): boolean {
-  const tokens = filter.match(/'[^']*'|"[^"]*"|\(|\)|!=|<=|>=|=|<|>|[\w.:-]+/g) ?? [];
-  let i = 0;
-  const literal = (t: string): unknown => (/^['"]/.test(t) ? t.slice(1, -1) : t === "true" ? true : t === "false" ? false : Number(t));
-  const comparison = (): boolean => {
-    if (tokens[i] === "(") {
-      i++;
-      const v = disjunction();
-      i++;
-      return v;
-    }
-    const key = tokens[i++];
-    const op = tokens[i++];
-    const value = literal(tokens[i++]);
-    const actual = key.split(".").reduce<unknown>((o, k) => (o as Metadata | undefined)?.[k], m);
-    if (op === "CONTAINS") return Array.isArray(actual) && actual.includes(value);
-    if (op === "=") return actual === value;
-    if (op === "!=") return actual !== value;
-    const [x, y] = [Number(actual), Number(value)];
-    return op === "<" ? x < y : op === "<=" ? x <= y : op === ">" ? x > y : x >= y;
-  };
-  const conjunction = (): boolean => {
-    let v = comparison();
-    while (tokens[i] === "AND") {
-      i++;
-      v = comparison() && v;
-    }
-    return v;
-  };
-  const disjunction = (): boolean => {
-    let v = conjunction();
-    while (tokens[i] === "OR") {
-      i++;
-      v = conjunction() || v;
-    }
-    return v;
-  };
-  return disjunction();
-}
-
-function handle(command: string, space: Map<string, Stored>, body: Record<string, unknown>): unknown {
-  const matches = (s: Stored) => mode === "ignore-filters" || !body.filter || evaluateFilter(String(body.filter), s.metadata);
-  switch (command) {
-    case "upsert":
-      for (const v of (Array.isArray(body) ? body : [body]) as Stored[]) space.set(String(v.id), structuredClone(v));
-      return "Success";
-    case "query": {
-      const vector = body.vector as number[];
-      // "ignore-filters" plays a store that returns another tenant's vector: the adapter must drop it.
-      const pool = mode === "ignore-filters" ? [...store.values()].flatMap((s) => [...s.values()]) : [...space.values()];
-      return pool
-        .filter(matches)
-        .map((s) => ({ id: s.id, score: (1 + cosineSimilarity(vector, s.vector)) / 2, metadata: body.includeMetadata ? s.metadata : undefined }))
-        .sort((x, y) => y.score - x.score)
-        .slice(0, Number(body.topK));
-    }
-    case "fetch":
-      return (body.ids as string[]).map((id) => {
-        const s = space.get(id);
-        return s ? { id, metadata: body.includeMetadata ? s.metadata : undefined } : null;
-      });
-    case "update": {
-      const s = space.get(String(body.id));
-      if (!s) return { updated: 0 };
-      if (body.vector) s.vector = body.vector as number[];
-      s.metadata = body.metadataUpdateMode === "PATCH" ? { ...s.metadata, ...(body.metadata as Metadata) } : (body.metadata as Metadata);
-      return { updated: 1 };
-    }
-    case "delete": {
-      const ids = body.ids ? (body.ids as string[]) : [...space.values()].filter(matches).map((s) => s.id);
-      return { deleted: ids.filter((id) => space.delete(id)).length };
-    }
-    case "range": {
-      const all = [...space.values()].sort((x, y) => x.id.localeCompare(y.id));
-      const start = Number(body.cursor || 0);
-      const page = all.slice(start, start + Number(body.limit));
-      const next = start + page.length < all.length ? String(start + page.length) : "";
-      return { nextCursor: next, vectors: page.map((s) => ({ id: s.id, metadata: s.metadata })) };
-    }
-    case "info":
-      return {
-        vectorCount: [...store.values()].reduce((n, s) => n + s.size, 0),
-        pendingVectorCount: 0,
-        indexSize: 0,
-        dimension: 1536,
-        similarityFunction: "COSINE",
-        namespaces: Object.fromEntries([...store].map(([ns, s]) => [ns, { vectorCount: s.size, pendingVectorCount: 0 }])),
-      };
-    default:
-      throw new Error(`unsupported command ${command}`);
-  }
-}
-
-function startFakeUpstash(): Promise<void> {
-  server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (chunk) => (raw += chunk));
-    req.on("end", () => {
-      const [, command, namespace = ""] = decodeURIComponent(req.url ?? "").match(/^\/([a-z-]+)(?:\/(.*))?$/) ?? [];
-      const body = raw ? JSON.parse(raw) : {};
-      requests.push({ command, namespace, auth: req.headers.authorization, body });
-      const reply = (status: number, payload: unknown) =>
-        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
-      if (mode === "hang") return;
-      if (mode === "error") return reply(503, { error: "Service Unavailable" });
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return reply(401, { error: "Unauthorized" });
-      if (!store.has(namespace)) store.set(namespace, new Map());
-      reply(200, { result: handle(command, store.get(namespace)!, body) });
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      resolve();
-    }),
-  );
-}
+let upstash: UpstashVectorStandIn;
 
 // --- the adapter under test ---
 const embedder = getEmbedder();
@@ -196,26 +59,25 @@ const entry = async (question: string, overrides: Partial<CacheEntryInput> = {})
   ...overrides,
 });
 const ask = async (tenantId: string, question: string) => cache.lookup(scopeOf(tenantId), await embed(question), THRESHOLD);
-const stored = (tenantId: string) => [...(store.get(`tenant:${tenantId}`)?.values() ?? [])].map((s) => s.metadata);
+const stored = (tenantId: string) => [...(upstash.store.get(`tenant:${tenantId}`)?.values() ?? [])].map((s) => s.metadata);
 
 beforeAll(async () => {
-  await startFakeUpstash();
-  index = createUpstashIndex({ url, token: TOKEN, timeoutMs: 300, retries: 0 });
+  upstash = await startUpstashVectorStandIn(TOKEN);
+  index = createUpstashIndex({ url: upstash.url, token: TOKEN, timeoutMs: 300, retries: 0 });
   cache = createUpstashCache(index);
 });
 
 beforeEach(() => {
-  store.clear();
-  requests.length = 0;
-  mode = "ok";
+  upstash.store.clear();
+  upstash.requests.length = 0;
+  upstash.mode = "ok";
 });
 
 afterEach(() => setSemanticCacheForTests(undefined));
 
 afterAll(async () => {
-  mode = "ok";
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  upstash.mode = "ok";
+  await upstash.stop();
   await closePool();
 });
 
@@ -227,11 +89,11 @@ describe("Upstash Vector adapter", () => {
     // Scores come back as (1 + cos) / 2; the adapter reports plain cosine similarity.
     expect(hit!.similarity).toBeCloseTo(cosineSimilarity(await embed("how can I reset my password"), await embed("How do I reset my password?")), 5);
 
-    const query = requests.find((r) => r.command === "query")!;
+    const query = upstash.requests.find((r) => r.command === "query")!;
     expect(query.namespace).toBe(`tenant:${tenantA}`);
     expect(query.auth).toBe(`Bearer ${TOKEN}`);
     expect(query.body.filter).toMatch(new RegExp(`^tenant_id = '${tenantA}' AND embedding_model = '${embedder.modelId}' AND expires_at > \\d+$`));
-    const upsert = requests.find((r) => r.command === "upsert")!;
+    const upsert = upstash.requests.find((r) => r.command === "upsert")!;
     expect(upsert.namespace).toBe(`tenant:${tenantA}`);
     expect(upsert.body).toMatchObject({ id: entryIdFor(normalizeQuestion("How do I reset my password?")), metadata: { tenant_id: tenantA } });
   });
@@ -240,12 +102,12 @@ describe("Upstash Vector adapter", () => {
     await cache.write(scopeOf(tenantA), await entry("Can I pay by bank transfer?"));
     expect(await ask(tenantA, "What are your opening hours?")).toBeNull();
     expect(await ask(tenantB, "Can I pay by bank transfer?")).toBeNull();
-    expect(requests.filter((r) => r.command === "query").map((r) => r.namespace)).toEqual([`tenant:${tenantA}`, `tenant:${tenantB}`]);
+    expect(upstash.requests.filter((r) => r.command === "query").map((r) => r.namespace)).toEqual([`tenant:${tenantA}`, `tenant:${tenantB}`]);
   });
 
   it("drops results of another tenant even if the store returned them (second guard)", async () => {
     await cache.write(scopeOf(tenantA), await entry("Can I pay by bank transfer?"));
-    mode = "ignore-filters";
+    upstash.mode = "ignore-filters";
     expect(await ask(tenantB, "Can I pay by bank transfer?")).toBeNull();
     expect(await ask(tenantA, "Can I pay by bank transfer?")).not.toBeNull();
   });
@@ -255,7 +117,7 @@ describe("Upstash Vector adapter", () => {
     expect(await ask(tenantA, "Where is my invoice?")).not.toBeNull();
     for (const m of stored(tenantA)) m.expires_at = Date.now() - 1000;
     expect(await ask(tenantA, "Where is my invoice?")).toBeNull();
-    mode = "ignore-filters";
+    upstash.mode = "ignore-filters";
     expect(await ask(tenantA, "Where is my invoice?")).toBeNull();
   });
 
@@ -290,7 +152,7 @@ describe("Upstash Vector adapter", () => {
 
     expect(await cache.invalidateSources(scopeOf(tenantA), [s1])).toBe(1);
     expect(stored(tenantA).map((m) => m.question).sort()).toEqual(["AI citing two", "Human citing one"]);
-    const del = requests.find((r) => r.command === "delete")!;
+    const del = upstash.requests.find((r) => r.command === "delete")!;
     expect(del.namespace).toBe(`tenant:${tenantA}`);
     expect(del.body.filter).toBe(`tenant_id = '${tenantA}' AND source = 'ai' AND (source_ids CONTAINS '${s1}')`);
   });
@@ -299,7 +161,7 @@ describe("Upstash Vector adapter", () => {
     const scope = { ...scopeOf(tenantA), embeddingModel: "x' OR tenant_id != '" };
     await expect(cache.lookup(scope, await embed("q"), THRESHOLD)).rejects.toThrow();
     await expect(cache.lookup({ ...scopeOf(tenantA), tenantId: "' OR 1=1" }, await embed("q"), THRESHOLD)).rejects.toThrow();
-    expect(requests).toHaveLength(0);
+    expect(upstash.requests).toHaveLength(0);
   });
 });
 
@@ -327,7 +189,7 @@ describe("outage", () => {
   it("degrades to a miss when Upstash errors or hangs", async () => {
     setSemanticCacheForTests(cache);
     for (const failure of ["error", "hang"] as const) {
-      mode = failure;
+      upstash.mode = failure;
       const started = Date.now();
       expect(await lookupCache(scopeOf(tenantA), await embed("anything"), THRESHOLD)).toBeNull();
       expect(await writeCache(scopeOf(tenantA), await entry("anything"))).toBe(false);
@@ -345,7 +207,7 @@ describe("configuration and staff management", () => {
 
   it("is chosen by CACHE_ADAPTER=upstash and serves the Control Center through staff claims", async () => {
     const tenant = await createTestTenant("upstash");
-    Object.assign(process.env, { CACHE_ADAPTER: "upstash", UPSTASH_VECTOR_REST_URL: url, UPSTASH_VECTOR_REST_TOKEN: TOKEN });
+    Object.assign(process.env, { CACHE_ADAPTER: "upstash", UPSTASH_VECTOR_REST_URL: upstash.url, UPSTASH_VECTOR_REST_TOKEN: TOKEN });
     resetEnvForTests();
     setSemanticCacheForTests(undefined);
     expect(getSemanticCache().name).toBe("upstash");

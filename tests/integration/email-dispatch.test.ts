@@ -5,7 +5,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { closePool } from "@/lib/db/pool";
 import { withService, withTenant } from "@/lib/db/tenant";
@@ -20,43 +19,11 @@ import {
   type MailTransport,
 } from "@/lib/email/transports";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
+import { createSmtpSink } from "@/tests/support/smtp-sink";
 
 // --- a real SMTP server in process; it can go down and come back on the same port ---
-const received: ParsedMail[] = [];
-let smtp: SMTPServer | undefined;
-let smtpPort = 0;
-let rejectRecipients = false;
-
-async function startSmtp(): Promise<void> {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onRcptTo(_address, _session, callback) {
-      if (!rejectRecipients) return callback();
-      callback(Object.assign(new Error("5.1.1 No such mailbox"), { responseCode: 550 }));
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) =>
-    smtp!.listen(smtpPort, "127.0.0.1", () => {
-      smtpPort = (smtp!.server.address() as AddressInfo).port;
-      resolve();
-    }),
-  );
-}
-
-async function stopSmtp(): Promise<void> {
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
-  smtp = undefined;
-}
+const smtp = createSmtpSink();
+const received = smtp.received;
 
 const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.value[0]?.address;
 const deliveredTo = (address: string) => received.filter((m) => to(m) === address);
@@ -103,17 +70,17 @@ const makeDue = (id: string) =>
   withService((tx) => tx.query("update public.email_outbox set next_attempt_at = now() where id = $1", [id]));
 
 beforeAll(async () => {
-  await startSmtp();
-  transport = createSmtpTransport(`smtp://127.0.0.1:${smtpPort}`);
+  await smtp.start();
+  transport = createSmtpTransport(smtp.url);
   tenant = await createTestTenant("mail");
 });
 
 beforeEach(() => {
-  rejectRecipients = false;
+  smtp.refuse.recipients = false;
 });
 
 afterAll(async () => {
-  await stopSmtp();
+  await smtp.stop();
   await closePool();
 });
 
@@ -200,7 +167,7 @@ describe("queue and dispatch over SMTP", () => {
   });
 
   it("schedules a retry with the error while SMTP is down, and delivers when it is back", async () => {
-    await stopSmtp();
+    await smtp.stop();
     const { id, address } = await queue();
     await dispatchDueEmails({ transport });
     const retrying = await outboxRow(id);
@@ -211,7 +178,7 @@ describe("queue and dispatch over SMTP", () => {
     await dispatchDueEmails({ transport });
     expect((await outboxRow(id)).attempts).toBe(1); // not due yet: not retried early
 
-    await startSmtp();
+    await smtp.start();
     await makeDue(id);
     await dispatchDueEmails({ transport });
     expect(deliveredTo(address)).toHaveLength(1);
@@ -219,20 +186,20 @@ describe("queue and dispatch over SMTP", () => {
   });
 
   it("fails at once on a permanent refusal, and after the last attempt otherwise; staff see why", async () => {
-    rejectRecipients = true;
+    smtp.refuse.recipients = true;
     const refused = await queue();
     await dispatchDueEmails({ transport });
     expect(await outboxRow(refused.id)).toMatchObject({ status: "failed", attempts: 1 });
     expect((await outboxRow(refused.id)).last_error).toMatch(/550/);
 
-    rejectRecipients = false;
-    await stopSmtp();
+    smtp.refuse.recipients = false;
+    await smtp.stop();
     const exhausted = await queue();
     await withService((tx) =>
       tx.query("update public.email_outbox set attempts = $2 where id = $1", [exhausted.id, MAX_EMAIL_ATTEMPTS - 1]),
     );
     await dispatchDueEmails({ transport });
-    await startSmtp();
+    await smtp.start();
     expect(await outboxRow(exhausted.id)).toMatchObject({ status: "failed", attempts: MAX_EMAIL_ATTEMPTS });
 
     const visible = await withTenant(tenant.owner, async (tx) => {

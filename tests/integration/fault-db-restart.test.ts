@@ -15,6 +15,7 @@ import { seedKnowledgeBase } from "@/tests/support/knowledge-base";
 import { mockChatModel } from "@/tests/support/mock-chat-model";
 import { startTcpProxy, type TcpProxy } from "@/tests/support/tcp-proxy";
 import { readUiStream, statusesOf, textOf } from "@/tests/support/ui-stream";
+import { holdLock, sessionGone, sessionsWaitingOnLock, until } from "@/tests/support/db-waits";
 
 /*
  * Fault: the database restarts in the middle of conversations. The app's pool reaches
@@ -81,53 +82,6 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung for ${ms} ms`)), ms))]);
 }
 
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** The app's server sessions blocked on a lock (seen on the test's own, direct connection). */
-async function appSessionsWaitingOnLock(): Promise<number[]> {
-  const { rows } = await withService((tx) =>
-    tx.query<{ pid: number }>(
-      "select pid from pg_stat_activity where datname = current_database() and usename = $1 and wait_event_type = 'Lock'",
-      [appRole],
-    ),
-  );
-  return rows.map((r) => r.pid);
-}
-
-async function sessionGone(pid: number): Promise<boolean> {
-  const { rows } = await withService((tx) => tx.query("select 1 from pg_stat_activity where pid = $1", [pid]));
-  return rows.length === 0;
-}
-
-/**
- * Holds a lock in a transaction of the test's own until released: a request that needs
- * it waits inside its transaction, i.e. is in flight when the database goes away.
- */
-async function holdLock(sql: string): Promise<{ release(): Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held!: () => void;
-  const isHeld = new Promise<void>((resolve) => (held = resolve));
-  const done = withService(async (tx) => {
-    await tx.query(sql);
-    held();
-    await released;
-  });
-  await isHeld;
-  return {
-    release: async () => {
-      release();
-      await done;
-    },
-  };
-}
-
 /**
  * Runs `request` while the test blocks inserts into public.messages; once the request's
  * session waits on that lock, the database "restarts" (the proxy cuts every connection
@@ -139,7 +93,7 @@ async function restartWhileInFlight(request: () => Promise<Response>): Promise<{
   let blocked: number[] = [];
   try {
     const inFlight = request();
-    await until(async () => (blocked = await appSessionsWaitingOnLock()).length > 0, "the request to wait inside its transaction");
+    await until(async () => (blocked = await sessionsWaitingOnLock(appRole)).length > 0, "the request to wait inside its transaction");
     const started = Date.now();
     await proxy.stop();
     const response = await within(10_000, "the in-flight request", inFlight);

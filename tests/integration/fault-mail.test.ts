@@ -1,6 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as resolveRoute } from "@/app/(staff)/admin/tickets/[id]/resolve/route";
 import { POST as emailRoute } from "@/app/(widget)/chat/email/route";
@@ -17,6 +14,7 @@ import { jsonRequest, routeParams, staffHeaders } from "@/tests/support/http";
 import { seedKnowledgeBase } from "@/tests/support/knowledge-base";
 import { mockChatModel } from "@/tests/support/mock-chat-model";
 import { readUiStream, statusesOf } from "@/tests/support/ui-stream";
+import { createSmtpSink } from "@/tests/support/smtp-sink";
 
 /*
  * Fault: the mail server is down. Tickets are resolved through the real route while the
@@ -28,44 +26,13 @@ import { readUiStream, statusesOf } from "@/tests/support/ui-stream";
  */
 
 const saved = { ...process.env };
-const received: ParsedMail[] = [];
-let smtp: SMTPServer | undefined;
-let smtpPort = 0;
-let refuseTemporarily = false;
+const smtp = createSmtpSink();
+const received = smtp.received;
 let tenant: TestTenant;
 
-async function startSmtp(): Promise<void> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onConnect(_session, callback) {
-      if (!refuseTemporarily) return callback();
-      callback(Object.assign(new Error("4.3.2 Service not available, try again later"), { responseCode: 421 }));
-    },
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(smtpPort, "127.0.0.1", resolve));
-  smtpPort = (server.server.address() as AddressInfo).port;
-  smtp = server;
-}
-
-async function stopSmtp(): Promise<void> {
-  const server = smtp;
-  smtp = undefined;
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-}
-
 beforeAll(async () => {
-  await startSmtp();
-  Object.assign(process.env, { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, RESEND_API_KEY: "" });
+  await smtp.start();
+  Object.assign(process.env, { SMTP_URL: smtp.url, RESEND_API_KEY: "" });
   resetEnvForTests();
   resetMailTransportForTests();
   tenant = await createTestTenant("fault-mail");
@@ -75,7 +42,7 @@ beforeAll(async () => {
 afterEach(() => setChatModelForTests(undefined));
 
 afterAll(async () => {
-  await stopSmtp();
+  await smtp.stop();
   process.env = { ...saved };
   resetEnvForTests();
   resetMailTransportForTests();
@@ -128,7 +95,7 @@ describe("mail server down", { timeout: 60_000 }, () => {
     const tickets = [];
     for (const [i, email] of visitors.entries()) tickets.push(await waitingTicket(`Can I pay invoice ${i + 1} by cheque?`, email));
 
-    await stopSmtp();
+    await smtp.stop();
     const staff = await staffHeaders(await tenant.staff("agent"));
     for (const ticketId of tickets) {
       const resolved = await resolveRoute(
@@ -153,8 +120,8 @@ describe("mail server down", { timeout: 60_000 }, () => {
     expect((await outbox(tickets)).map((r) => r.attempts)).toEqual([1, 1, 1]);
 
     // Up but refusing for now (421): still a retry, never given up, with that error now.
-    refuseTemporarily = true;
-    await startSmtp();
+    smtp.refuse.connections = true;
+    await smtp.start();
     await makeDue(rows.map((r) => r.id));
     await dispatchDueEmails();
     rows = await outbox(tickets);
@@ -166,7 +133,7 @@ describe("mail server down", { timeout: 60_000 }, () => {
     expect(deliveriesOf(rows)).toEqual([0, 0, 0]);
 
     // Back: several app processes drain the outbox at once; each e-mail arrives once.
-    refuseTemporarily = false;
+    smtp.refuse.connections = false;
     await makeDue(rows.map((r) => r.id));
     await Promise.all([dispatchDueEmails(), dispatchDueEmails(), dispatchDueEmails()]);
     await dispatchDueEmails();

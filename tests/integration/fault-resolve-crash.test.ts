@@ -1,7 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { AddressInfo } from "node:net";
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST as emailRoute } from "@/app/(widget)/chat/email/route";
 import { POST as sessionRoute } from "@/app/(widget)/chat/session/route";
@@ -17,6 +14,8 @@ import { staffHeaders } from "@/tests/support/http";
 import { seedKnowledgeBase } from "@/tests/support/knowledge-base";
 import { mockChatModel } from "@/tests/support/mock-chat-model";
 import { readUiStream, statusesOf } from "@/tests/support/ui-stream";
+import { holdLock, sessionGone, sessionsWaitingOnLock, until } from "@/tests/support/db-waits";
+import { createSmtpSink } from "@/tests/support/smtp-sink";
 
 /*
  * Fault: the app process is killed (SIGKILL) while it resolves a ticket. The resolve
@@ -33,8 +32,8 @@ import { readUiStream, statusesOf } from "@/tests/support/ui-stream";
 
 const onPglite = process.env.TEST_DATABASE_KIND === "pglite";
 const children = new Set<ChildProcess>();
-const received: ParsedMail[] = [];
-let smtp: SMTPServer;
+const smtp = createSmtpSink();
+const received = smtp.received;
 let transport: MailTransport;
 let tenant: TestTenant;
 let appRole: string;
@@ -42,21 +41,8 @@ let appRole: string;
 beforeAll(async () => {
   if (onPglite) return;
   appRole = decodeURIComponent(new URL(process.env.DATABASE_URL!).username);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          received.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  transport = createSmtpTransport(`smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`);
+  await smtp.start();
+  transport = createSmtpTransport(smtp.url);
   tenant = await createTestTenant("fault-resolve");
   await seedKnowledgeBase(tenant);
 });
@@ -65,7 +51,7 @@ afterEach(() => setChatModelForTests(undefined));
 
 afterAll(async () => {
   for (const child of children) child.kill("SIGKILL");
-  if (smtp) await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.stop();
   await closePool();
 });
 
@@ -89,48 +75,6 @@ async function killHard(child: ChildProcess): Promise<void> {
   child.kill("SIGKILL");
   await exited;
   children.delete(child);
-}
-
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** The app's database sessions blocked on a lock (seen on the test's own connection). */
-async function appSessionsWaitingOnLock(): Promise<number[]> {
-  const { rows } = await withService((tx) =>
-    tx.query<{ pid: number }>(
-      "select pid from pg_stat_activity where datname = current_database() and usename = $1 and wait_event_type = 'Lock'",
-      [appRole],
-    ),
-  );
-  return rows.map((r) => r.pid);
-}
-
-const sessionGone = async (pid: number) =>
-  (await withService((tx) => tx.query("select 1 from pg_stat_activity where pid = $1", [pid]))).rows.length === 0;
-
-/** Holds a lock in a transaction of the test's own until released. */
-async function holdLock(sql: string): Promise<{ release(): Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let held!: () => void;
-  const isHeld = new Promise<void>((resolve) => (held = resolve));
-  const done = withService(async (tx) => {
-    await tx.query(sql);
-    held();
-    await released;
-  });
-  await isHeld;
-  return {
-    release: async () => {
-      release();
-      await done;
-    },
-  };
 }
 
 /** A visitor's question handed to a human: the workflow paused in escalate, the visitor's e-mail known. */
@@ -177,7 +121,7 @@ async function killDuringResolve(ticketId: string, body: unknown, staff: Record<
       headers: { "content-type": "application/json", ...staff },
       body: JSON.stringify(body),
     }).then((response) => response.status, (error: Error) => error);
-    await until(async () => (blocked = await appSessionsWaitingOnLock()).length > 0 && (await ready()), "the resolution to block on the lock");
+    await until(async () => (blocked = await sessionsWaitingOnLock(appRole)).length > 0 && (await ready()), "the resolution to block on the lock", 15_000);
     await killHard(app.child);
     // The staff member's browser sees the connection drop, not an answer.
     expect(await sent).toBeInstanceOf(Error);
