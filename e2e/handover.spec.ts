@@ -63,8 +63,13 @@ test("hand-over → follow-ups reach the same ticket → staff reply twice → c
   await expect(widget.messages("human").last()).toContainText(second);
   await saveScreenshot(visitorPage, "handover-01-two-replies");
 
-  // Close without another reply, with a reason: the visitor is told.
-  await staff.getByLabel("Reason for closing").fill("Out of scope");
+  // Close without another reply, with a reason: the visitor is told. The reply's action
+  // ends with a navigation (redirect to ?sent=…): wait until the staff page shows the
+  // reply, so the reason is typed into the page that stays, not the one being replaced.
+  await expect(staff.getByTestId("conversation-message").filter({ hasText: second })).toBeVisible({ timeout: 15_000 });
+  const reason = staff.getByLabel("Reason for closing");
+  await reason.fill("Out of scope");
+  await expect(reason).toHaveValue("Out of scope");
   await staff.getByRole("button", { name: "Close without reply" }).click();
   await expect(staff.getByTestId("resolved-by")).toContainText("closed: Out of scope");
   await expect(widget.messages("system").last()).toContainText("This conversation was closed", { timeout: 20_000 });

@@ -1,8 +1,8 @@
 import pg from "pg";
-import { getEmbedder } from "@/lib/ai/embeddings";
+import { cacheWidthOf, getEmbedder } from "@/lib/ai/embeddings";
 import { systemClaims } from "@/lib/db/claims";
 import { getSemanticCache } from "@/lib/cache";
-import { toPgVector } from "@/lib/ai/vector";
+import { cacheVector, toPgVector } from "@/lib/ai/vector";
 import { normalizeQuestion } from "@/lib/cache/question-key";
 import { withTenant } from "@/lib/db/tenant";
 import { seededRandom, shuffled } from "./random";
@@ -109,7 +109,7 @@ async function insertInBulk(admin: pg.Client, tenantId: string, tenantIndex: num
         tenantId,
         slice,
         slice.map(normalizeQuestion),
-        vectors.slice(i, i + BATCH).map(toPgVector),
+        vectors.slice(i, i + BATCH).map((v) => toPgVector(cacheVector(v, cacheWidthOf(modelId)))),
         modelId,
         slice.map((_, j) => expectedAnswer(tenantIndex, i + j)),
       ],
@@ -117,12 +117,13 @@ async function insertInBulk(admin: pg.Client, tenantId: string, tenantIndex: num
   }
 }
 
-const VECTOR_INDEX = "cache_entries_embedding_idx";
+/** The cache's HNSW indexes, one per stored width (partitioned: one per tenant partition each). */
+const VECTOR_INDEXES = ["cache_entries_embedding_384_idx", "cache_entries_embedding_1536_idx"];
 
 /**
  * Seeds each tenant's cache with `entries` synthetic questions (tenant i's draw is seed
- * i + 1), embedded by the configured embedder. On PostgreSQL the HNSW index is dropped
- * during seeding and rebuilt afterwards from its own definition (a bulk build, several
+ * i + 1), embedded by the configured embedder. On PostgreSQL the HNSW indexes are dropped
+ * during seeding and rebuilt afterwards from their own definitions (a bulk build, several
  * times faster than inserting into it); on PGlite entries go in through the adapter.
  */
 export async function seedManyCaches(
@@ -132,10 +133,10 @@ export async function seedManyCaches(
   const admin = options.adminUrl ? new pg.Client({ connectionString: options.adminUrl }) : null;
   await admin?.connect();
   try {
-    const definition = admin
-      ? (await admin.query<{ indexdef: string }>("select indexdef from pg_indexes where schemaname = 'public' and indexname = $1", [VECTOR_INDEX])).rows[0]?.indexdef
-      : undefined;
-    if (definition) await admin!.query(`drop index public.${VECTOR_INDEX}`);
+    const definitions = admin
+      ? (await admin.query<{ indexname: string; indexdef: string }>("select indexname, indexdef from pg_indexes where schemaname = 'public' and indexname = any($1)", [VECTOR_INDEXES])).rows
+      : [];
+    for (const { indexname } of definitions) await admin!.query(`drop index public.${indexname}`);
     const started = performance.now();
     let embedMs = 0;
     for (const t of tenants) {
@@ -150,11 +151,11 @@ export async function seedManyCaches(
       options.log(`  tenant ${t.index + 1}/${tenants.length}: ${t.entries} entries`);
     }
     const seedMs = performance.now() - started;
-    if (!definition) return { seedMs, embedMs, indexMs: 0 };
-    options.log("  rebuilding the vector index…");
+    if (definitions.length === 0) return { seedMs, embedMs, indexMs: 0 };
+    options.log("  rebuilding the vector indexes…");
     const indexStarted = performance.now();
     await admin!.query("set maintenance_work_mem = '2GB'");
-    await admin!.query(definition);
+    for (const { indexdef } of definitions) await admin!.query(indexdef);
     await admin!.query("vacuum analyze public.cache_entries");
     return { seedMs, embedMs, indexMs: performance.now() - indexStarted };
   } finally {

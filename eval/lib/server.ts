@@ -100,7 +100,11 @@ export async function startProductionServer(
   // provider. Removed, not emptied: some SDKs reject an empty setting.
   for (const key of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "INNGEST_EVENT_KEY", "RESEND_API_KEY", "SMTP_URL"]) delete env[key];
   Object.assign(env, modelEnv);
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  // BENCH_SERVER_CPU_PROFILE=<folder>: the server writes a V8 CPU profile there when it stops
+  // (open it in Chrome DevTools or speedscope), to see where a benchmark's server time goes.
+  const profileDir = process.env.BENCH_SERVER_CPU_PROFILE;
+  const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   const stop = async () => {

@@ -5,7 +5,7 @@ import { createLocalEmbedder } from "@/lib/ai/local-embedder";
 import { MINILM, modelDir, modelsDir } from "@/lib/ai/models/manifest";
 import { checkModelFolder } from "@/lib/ai/models/verify";
 import { EMBEDDING_DIMENSIONS, embedOfflineMany, OFFLINE_EMBEDDING_MODEL_ID } from "@/lib/ai/offline-embedder";
-import { padEmbedding } from "@/lib/ai/vector";
+import { padEmbedding, type CacheVectorWidth } from "@/lib/ai/vector";
 import { env } from "@/lib/env";
 
 /** Turns texts into 1536-dimension vectors; modelId is recorded beside every vector. */
@@ -19,6 +19,11 @@ export interface Embedder {
 
 /** Model ids of the local MiniLM embedder start with this (the rest names its ONNX file). */
 export const MINILM_MODEL_ID_PREFIX = "local:all-MiniLM-L6-v2-int8";
+
+/** The width the semantic cache stores a model's vectors at: MiniLM's own 384, else 1536. */
+export function cacheWidthOf(modelId: string): CacheVectorWidth {
+  return modelId.startsWith(MINILM_MODEL_ID_PREFIX) ? 384 : 1536;
+}
 
 export const hashEmbedder: Embedder = {
   modelId: OFFLINE_EMBEDDING_MODEL_ID,

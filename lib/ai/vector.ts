@@ -19,6 +19,24 @@ export function padEmbedding(v: number[], dims = EMBEDDING_DIMENSIONS): number[]
   return padded;
 }
 
+/** The widths the semantic cache stores and indexes (migration 2026120100900). */
+export type CacheVectorWidth = 384 | 1536;
+
+/**
+ * The vector the semantic cache stores for a model of that width: a 384-wide model's
+ * vector (all-MiniLM-L6-v2, padded to 1536 for the shared width) without its padding,
+ * anything else at 1536. Cutting padding changes no similarity and makes the index, the
+ * distance arithmetic and the text sent per lookup four times smaller.
+ */
+export function cacheVector(v: number[], width: CacheVectorWidth): number[] {
+  // Any other length is the database's to refuse, with a message naming the widths.
+  if (v.length <= width) return v;
+  for (let i = width; i < v.length; i++) {
+    if (v[i] !== 0) throw new RangeError(`This model's vectors are ${width} wide, but this one has a number at position ${i + 1}.`);
+  }
+  return v.slice(0, width);
+}
+
 /** Cosine similarity in [-1, 1]; 0 when either vector is all zeros (nothing to compare). */
 export function cosineSimilarity(a: number[], b: number[]): number {
   if (a.length !== b.length) {

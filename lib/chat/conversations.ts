@@ -46,37 +46,56 @@ export interface QuestionContext {
 }
 
 /**
- * What storing a visitor's question needs, in one round trip: the conversation, its open
- * ticket and the tenant's settings row, all read under the caller's RLS.
+ * Stores a visitor's message and reads what answering it needs, in one statement (one
+ * round trip): the conversation, its open ticket and the tenant's settings row, all read
+ * under the caller's RLS before the insert, and the new message's id. While the
+ * conversation has an open ticket the message belongs to it. A conversation that does
+ * not exist (or is not the caller's) stores nothing: null.
  */
-export async function getQuestionContext(tx: Tx, conversationId: string): Promise<QuestionContext | null> {
+export async function insertQuestionWithContext(
+  tx: Tx,
+  input: { tenantId: string; conversationId: string; content: string },
+): Promise<{ context: QuestionContext; messageId: string } | null> {
   const { rows } = await tx.query<
     ConversationRow & {
       open_id: string | null;
       open_number: number | null;
       open_status: "pending_human" | "open" | null;
       tenant: TenantRow | null;
+      message_id: string | null;
     }
   >(
-    `select c.id, c.tenant_id, c.user_email, c.created_at,
-            o.id as open_id, o.number as open_number, o.status as open_status,
-            (select json_build_object('id', t.id, 'name', t.name, 'widget_key', t.widget_key, 'settings', t.settings)
-               from public.tenants t where t.id = app.current_tenant_id()) as tenant
-       from public.conversations c
-       left join lateral (
-         select id, number, status from public.tickets
-          where conversation_id = c.id and status in ('pending_human', 'open') limit 1
-       ) o on true
-      where c.id = $1`,
-    [conversationId],
+    `with context as (
+       select c.id, c.tenant_id, c.user_email, c.created_at,
+              o.id as open_id, o.number as open_number, o.status as open_status,
+              (select json_build_object('id', t.id, 'name', t.name, 'widget_key', t.widget_key, 'settings', t.settings)
+                 from public.tenants t where t.id = app.current_tenant_id()) as tenant
+         from public.conversations c
+         left join lateral (
+           select id, number, status from public.tickets
+            where conversation_id = c.id and status in ('pending_human', 'open') limit 1
+         ) o on true
+        where c.id = $1
+     ), inserted as (
+       insert into public.messages (tenant_id, conversation_id, ticket_id, sender_type, content)
+       select $2, x.id, x.open_id, 'user', $3 from context x
+       returning id
+     ), touched as (
+       update public.conversations set last_message_at = now() where id = $1 and exists (select 1 from inserted)
+     )
+     select x.*, (select id from inserted) as message_id from context x`,
+    [input.conversationId, input.tenantId, input.content],
   );
   const row = rows[0];
-  if (!row) return null;
+  if (!row || !row.message_id) return null;
   if (!row.tenant) throw new AppError("not_found", "This workspace no longer exists.");
   return {
-    conversation: toConversation(row),
-    openTicket: row.open_id ? { id: row.open_id, number: row.open_number!, status: row.open_status! } : null,
-    tenant: row.tenant,
+    context: {
+      conversation: toConversation(row),
+      openTicket: row.open_id ? { id: row.open_id, number: row.open_number!, status: row.open_status! } : null,
+      tenant: row.tenant,
+    },
+    messageId: row.message_id,
   };
 }
 

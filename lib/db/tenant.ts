@@ -1,5 +1,5 @@
 import "server-only";
-import type pg from "pg";
+import pg from "pg";
 import { requestClaimsSchema, type RequestClaims } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
 import { env } from "@/lib/env";
@@ -7,13 +7,16 @@ import { env } from "@/lib/env";
 /** What query functions receive: a client inside an open, scoped transaction. */
 export type Tx = Pick<pg.PoolClient, "query">;
 
-async function inTransaction<T>(setup: (client: pg.PoolClient) => Promise<void>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+/**
+ * Opens the transaction and sets its role and claims in one round trip: `begin` and the
+ * setup (set_config calls, values as escaped literals) go as one simple-protocol query.
+ */
+async function inTransaction<T>(setupSql: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const client = await pool().connect();
   let broken = false;
   try {
-    await client.query("begin");
     try {
-      await setup(client);
+      await client.query(`begin; ${setupSql}`);
       const result = await fn(client);
       await client.query("commit");
       return result;
@@ -45,14 +48,11 @@ function isConnectionError(error: unknown): boolean {
  */
 export async function withTenant<T>(claims: RequestClaims, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const verified = requestClaimsSchema.parse(claims);
-  return inTransaction(async (client) => {
-    await client.query(
-      `select set_config('role', $1, true),
-              set_config('request.jwt.claims', $2, true),
-              set_config('app.current_tenant', $3, true)`,
-      [verified.role, JSON.stringify(verified), verified.app_metadata.tenant_id],
-    );
-  }, fn);
+  const [role, json, tenant] = [verified.role, JSON.stringify(verified), verified.app_metadata.tenant_id].map((v) => pg.escapeLiteral(v));
+  return inTransaction(
+    `select set_config('role', ${role}, true), set_config('request.jwt.claims', ${json}, true), set_config('app.current_tenant', ${tenant}, true)`,
+    fn,
+  );
 }
 
 /**
@@ -60,9 +60,7 @@ export async function withTenant<T>(claims: RequestClaims, fn: (tx: Tx) => Promi
  * role can read only those queue tables; tenant data still needs withTenant.
  */
 export function withWorker<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(async (client) => {
-    await client.query("select set_config('role', 'app_worker', true)");
-  }, fn);
+  return inTransaction("select set_config('role', 'app_worker', true)", fn);
 }
 
 const globalForAdmin = globalThis as unknown as { __supportAdminPool?: pg.Pool };
@@ -75,9 +73,7 @@ const globalForAdmin = globalThis as unknown as { __supportAdminPool?: pg.Pool }
 export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const adminUrl = env().DATABASE_ADMIN_URL;
   if (!adminUrl) {
-    return inTransaction(async (client) => {
-      await client.query("select set_config('role', 'service_role', true)");
-    }, fn);
+    return inTransaction("select set_config('role', 'service_role', true)", fn);
   }
   const { default: pgModule } = await import("pg");
   if (!globalForAdmin.__supportAdminPool) {
@@ -109,16 +105,37 @@ export async function withService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  * and the sign-in throttle. Visitors' anon role cannot.
  */
 export function withSignInRole<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(async (client) => {
-    await client.query("select set_config('role', 'app_auth', true), set_config('request.jwt.claims', '', true)");
-  }, fn);
+  return inTransaction("select set_config('role', 'app_auth', true), set_config('request.jwt.claims', '', true)", fn);
 }
 
 /** Before anyone is known (widget key lookup, health check): the anon role with no claims. */
 export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction(async (client) => {
-    await client.query("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)");
-  }, fn);
+  return inTransaction("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)", fn);
+}
+
+/**
+ * One statement as the anon role with no claims, in a transaction that takes one round
+ * trip: begin, the role, the statement and commit go as one simple-protocol query, so its
+ * values must be escaped literals (pg.escapeLiteral). For the hot path's single calls
+ * (the rate limiter); anything that needs more than one statement uses withAnonymous.
+ */
+export async function queryAsAnonymous<R extends pg.QueryResultRow>(statementSql: string): Promise<R[]> {
+  const client = await pool().connect();
+  let broken = false;
+  try {
+    const results = (await client.query(
+      `begin; select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true); ${statementSql}; commit`,
+    )) as unknown as Array<pg.QueryResult<R>>;
+    return results[2].rows;
+  } catch (error) {
+    await client.query("rollback").catch(() => {
+      broken = true;
+    });
+    broken ||= isConnectionError(error);
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Ends the admin pool behind withService (before dropping a throwaway database). */

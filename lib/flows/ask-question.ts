@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { enforceLimits } from "@/lib/limits";
 import { questionRules } from "@/lib/limits/chat-rules";
 import type { AgentEvent } from "@/lib/agent/context";
-import { getQuestionContext } from "@/lib/chat/conversations";
+import { insertQuestionWithContext } from "@/lib/chat/conversations";
 import { tenantSettingsOf } from "@/lib/tenants/settings";
 import { notifyConversation } from "@/lib/chat/events";
 import { insertMessage } from "@/lib/chat/messages";
@@ -20,19 +20,12 @@ import type { VisitorSession } from "@/lib/chat/token";
  * belongs to it (the humans answer, not the assistant) and staff are woken to see it.
  */
 async function insertQuestion(tx: Tx, visitor: VisitorSession, question: string) {
-  const context = await getQuestionContext(tx, visitor.conversationId);
-  if (!context) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
-  const { conversation, openTicket: open } = context;
-  const message = await insertMessage(tx, {
-    tenantId: visitor.tenantId,
-    conversationId: visitor.conversationId,
-    senderType: "user",
-    content: question,
-    ticketId: open?.id ?? null,
-  });
-  if (open) await notifyConversation(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, messageId: message.id });
+  const stored = await insertQuestionWithContext(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, content: question });
+  if (!stored) throw new AppError("not_found", "This conversation no longer exists; start a new session.");
+  const { context: { conversation, openTicket: open, tenant }, messageId } = stored;
+  if (open) await notifyConversation(tx, { tenantId: visitor.tenantId, conversationId: visitor.conversationId, messageId });
   const handedOver: AgentEvent | undefined = open ? { type: "handed_over", ticketId: open.id, ticketNumber: open.number } : undefined;
-  return { userMessageId: message.id, userEmail: conversation.userEmail, handedOver, tenant: context.tenant };
+  return { userMessageId: messageId, userEmail: conversation.userEmail, handedOver, tenant };
 }
 
 /** "hi", "thanks", "asdf": a short reply, stored as the assistant's, instead of a search or a ticket. */

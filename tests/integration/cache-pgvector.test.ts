@@ -320,7 +320,7 @@ describe("outage", () => {
     await inCache(a, a.owner, async (scope) => writeCache(scope, await entry("Some question")));
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     try {
-      // A 3-dimension query against vector(1536) rows makes the statement itself fail.
+      // A 3-dimension query (the cache stores 384 or 1536) makes the statement itself fail.
       const result = await inCache(a, a.visitor(), async (scope) => {
         const miss = await lookupCache(scope, [1, 0, 0], threshold);
         // The transaction is still usable: the cache's own function answers in it.

@@ -224,6 +224,9 @@ describe("catalog", () => {
       "app.close_live_stream",
       "app.consume_rate_limits",
       "app.create_local_credentials",
+      // Not executable by request roles: run by the tenant-insert trigger only.
+      "app.ensure_cache_partition",
+      "app.tenant_cache_partition",
       "app.finish_sign_in",
       "app.local_credentials",
       "app.open_live_stream",

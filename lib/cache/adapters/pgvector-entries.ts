@@ -1,5 +1,6 @@
 import "server-only";
-import { toPgVector } from "@/lib/ai/vector";
+import { cacheWidthOf } from "@/lib/ai/embeddings";
+import { cacheVector, toPgVector } from "@/lib/ai/vector";
 import type { Citation } from "@/lib/ai/retrieval-types";
 import type { Tx } from "@/lib/db/tenant";
 import { AppError } from "@/lib/errors";
@@ -104,7 +105,7 @@ async function setPgCacheEmbeddings(scope: CacheScope, entries: StaleCacheEntry[
     `update public.cache_entries c set embedding = x.embedding::vector, embedding_model = $3
      from unnest($1::uuid[], $2::text[]) as x(id, embedding)
      where c.id = x.id and c.tenant_id = $4`,
-    [entries.map((e) => e.id), vectors.map(toPgVector), scope.embeddingModel, scope.tenantId],
+    [entries.map((e) => e.id), vectors.map((v) => toPgVector(cacheVector(v, cacheWidthOf(scope.embeddingModel)))), scope.embeddingModel, scope.tenantId],
   );
 }
 

@@ -1,7 +1,8 @@
 import "server-only";
 import pg from "pg";
 import { z } from "zod";
-import { toPgVector } from "@/lib/ai/vector";
+import { cacheWidthOf } from "@/lib/ai/embeddings";
+import { cacheVector, toPgVector } from "@/lib/ai/vector";
 import { requestClaimsSchema } from "@/lib/db/claims";
 import { pool } from "@/lib/db/pool";
 import type { Tx } from "@/lib/db/tenant";
@@ -38,7 +39,7 @@ async function inSavepoint<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
  */
 function lookupArguments(question: string | undefined, embedding: number[] | null, model: string, threshold: number) {
   if (!Number.isFinite(threshold)) throw new RangeError("The similarity threshold must be a number.");
-  return [question === undefined ? null : normalizeQuestion(question), embedding && toPgVector(embedding), model, threshold, LOOKUP_CANDIDATES, HUMAN_PREFERENCE_MARGIN] as const;
+  return [question === undefined ? null : normalizeQuestion(question), embedding && toPgVector(cacheVector(embedding, cacheWidthOf(model))), model, threshold, LOOKUP_CANDIDATES, HUMAN_PREFERENCE_MARGIN] as const;
 }
 
 const HIT_COLUMNS = "id, question, answer, source, citations, similarity";
@@ -106,7 +107,7 @@ function toRow(scope: CacheScope, entry: CacheEntryInput): EntryRow {
     tenantId: scope.tenantId,
     question: entry.question,
     key: normalizeQuestion(entry.question),
-    embedding: toPgVector(entry.embedding),
+    embedding: toPgVector(cacheVector(entry.embedding, cacheWidthOf(scope.embeddingModel))),
     model: scope.embeddingModel,
     answer: entry.answer,
     citations: JSON.stringify(entry.citations),
