@@ -1,5 +1,5 @@
 import "server-only";
-import { checkCacheIn, checkExactIn, type CacheCheck } from "@/lib/flows/cached-answer";
+import { checkCacheIn, checkExactIn } from "@/lib/flows/cached-answer";
 import { embedQuestion, type QuestionEmbedding } from "@/lib/agent/question-embedding";
 import { getEmbedder } from "@/lib/ai/embeddings";
 import { withTenant, type Tx } from "@/lib/db/tenant";
@@ -70,22 +70,6 @@ async function readyNow(embedding: Promise<QuestionEmbedding>): Promise<Question
 }
 
 /**
- * A cache check under a savepoint: whatever fails in it, the question still commits. A
- * check that succeeds leaves its savepoint to the commit that follows it at once (one
- * round trip fewer than releasing it).
- */
-async function checkAfterQuestion(tx: Tx, check: () => Promise<CacheCheck>): Promise<CacheCheck | undefined> {
-  await tx.query("savepoint cache_check");
-  try {
-    return await check();
-  } catch (error) {
-    console.warn("[chat] cache check failed, the agent checks again:", (error as Error).message);
-    await tx.query("rollback to savepoint cache_check; release savepoint cache_check");
-    return undefined;
-  }
-}
-
-/**
  * The chat's first step. The question is inserted first, and its transaction commits
  * durably, so it is never lost. In that same transaction, right after it:
  *  1. the cache entry for this very question (same normalised key) is looked up without
@@ -103,6 +87,23 @@ export async function askQuestion(
   client: { ip: string } = { ip: "unknown" },
 ) {
   await enforceQuestionLimits(visitor, client.ip);
+  const attempt = { checkFailed: false };
+  try {
+    return await storeAndCheck(visitor, question, timing, attempt);
+  } catch (error) {
+    if (!attempt.checkFailed) throw error;
+    // The cache check's lookups cannot abort the transaction (a failed lookup is a miss),
+    // but storing a cached answer as a message can, and the question goes with it: it is
+    // then stored again without the check, and the agent checks the cache itself. No
+    // savepoint on the way that succeeds (a round trip per question), nothing lost on the
+    // one that fails.
+    console.warn("[chat] cache check failed, the agent checks again:", (error as Error).message);
+    return storeAndCheck(visitor, question, timing, null);
+  }
+}
+
+/** `attempt` null: store the question without the cache check; else it records whether the check failed. */
+async function storeAndCheck(visitor: VisitorSession, question: string, timing: RequestTiming | undefined, attempt: { checkFailed: boolean } | null) {
   let embedding: Promise<QuestionEmbedding> | undefined;
   let embeddingWaitMs = 0;
   const result = await timed(timing, "dbMs", () =>
@@ -111,19 +112,22 @@ export async function askQuestion(
       // Settled without the agent: a follow-up for the humans, or small talk.
       const settled = handedOver ?? (await replySmallTalk(tx, visitor, question));
       if (settled) return { ...stored, settled, prepared: undefined };
-      const asked = { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question };
-      // The tenant's settings came with the conversation (one round trip for both).
-      const exact = await checkAfterQuestion(tx, () => {
-        Object.assign(asked, { tenant: tenantSettingsOf(tenant) });
-        return checkExactIn(tx, asked, getEmbedder().modelId);
-      });
-      if (exact?.hit) return { ...stored, settled: undefined, prepared: { cacheCheck: exact } };
-      const embedStarted = performance.now();
-      embedding = timed(timing, "embedMs", () => embedQuestion(question));
-      const ready = await readyNow(embedding);
-      embeddingWaitMs = performance.now() - embedStarted;
-      const cacheCheck = ready && (await checkAfterQuestion(tx, () => checkCacheIn(tx, asked, ready)));
-      return { ...stored, settled: undefined, prepared: { embedding, cacheCheck: cacheCheck || undefined } };
+      if (!attempt) return { ...stored, settled: undefined, prepared: undefined };
+      try {
+        // The tenant's settings came with the conversation (one round trip for both).
+        const asked = { tenantId: visitor.tenantId, conversationId: visitor.conversationId, text: question, tenant: tenantSettingsOf(tenant) };
+        const exact = await checkExactIn(tx, asked, getEmbedder().modelId);
+        if (exact.hit) return { ...stored, settled: undefined, prepared: { cacheCheck: exact } };
+        const embedStarted = performance.now();
+        embedding = timed(timing, "embedMs", () => embedQuestion(question));
+        const ready = await readyNow(embedding);
+        embeddingWaitMs = performance.now() - embedStarted;
+        const cacheCheck = ready && (await checkCacheIn(tx, asked, ready));
+        return { ...stored, settled: undefined, prepared: { embedding, cacheCheck: cacheCheck || undefined } };
+      } catch (error) {
+        attempt.checkFailed = true;
+        throw error;
+      }
     }),
   );
   // Time spent embedding inside the transaction is not database time.

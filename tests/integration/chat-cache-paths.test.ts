@@ -9,7 +9,7 @@ import { withService, withTenant } from "@/lib/db/tenant";
 import { resetEnvForTests } from "@/lib/env";
 import { createTestTenant, type TestTenant } from "@/tests/support/fixtures";
 import { jsonRequest } from "@/tests/support/http";
-import { metadataOf, readUiStream, textOf } from "@/tests/support/ui-stream";
+import { metadataOf, readUiStream, statusesOf, textOf } from "@/tests/support/ui-stream";
 
 let tenant: TestTenant;
 let other: TestTenant;
@@ -78,6 +78,28 @@ describe("the chat's cache paths", () => {
       tx.query<{ hits: number }>("select hits from public.cache_entries where tenant_id = $1", [tenant.id]),
     );
     expect(rows[0].hits).toBeGreaterThanOrEqual(1);
+  });
+
+  it("stores the question once when storing the cached answer fails, and still answers the visitor", async () => {
+    const question = "Can I pay by cheque?";
+    await seed(tenant, question, "POISON: refused as a message by the test's trigger.");
+    await withService((tx) =>
+      tx.query(`create function public.test_refuse_poison() returns trigger language plpgsql as $$
+                begin if new.content like 'POISON%' then raise exception 'refused by the test'; end if; return new; end $$;
+                create trigger test_refuse_poison before insert on public.messages
+                  for each row execute function public.test_refuse_poison()`),
+    );
+    try {
+      const { chunks } = await ask(tenant, question);
+      expect(textOf(chunks)).not.toContain("POISON");
+      expect(statusesOf(chunks)).toContain("waiting_for_agent");
+      const { rows } = await withService((tx) =>
+        tx.query<{ n: number }>("select count(*)::int as n from public.messages where tenant_id = $1 and sender_type = 'user' and content = $2", [tenant.id, question]),
+      );
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await withService((tx) => tx.query("drop trigger test_refuse_poison on public.messages; drop function public.test_refuse_poison()"));
+    }
   });
 
   it("reports where the time went when CHAT_SERVER_TIMING=1, and only then", async () => {
