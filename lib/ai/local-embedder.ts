@@ -1,4 +1,7 @@
 import "server-only";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { EmbeddingThreadOptions, EmbeddingThreadReply, EmbeddingThreadRequest } from "@/lib/ai/embedding-thread";
 import { EMBEDDING_DIMENSIONS, padEmbedding } from "@/lib/ai/vector";
 
 /** all-MiniLM-L6-v2 was trained on (and sentence-transformers truncates to) 256 tokens. */
@@ -39,8 +42,9 @@ interface Pending {
 
 /**
  * A sentence embedder run in process by transformers.js on ONNX Runtime, from local files
- * only (remote loading off). One loaded copy; one inference at a time on one thread (two
- * threads stall when the other core is busy). Concurrent single-text calls, the chat's
+ * only (remote loading off), on a thread of its own (lib/ai/embedding-thread.ts) so the
+ * event loop keeps serving requests while it computes. One loaded copy; one inference at
+ * a time with one ONNX thread (two stall when the other core is busy). Concurrent single-text calls, the chat's
  * questions, are gathered for a few ms into one batch, and recent questions' vectors
  * are kept in an LRU, so repeats cost nothing.
  */
@@ -52,7 +56,11 @@ export function createLocalEmbedder(options: LocalEmbedderOptions): LocalEmbedde
   let running = false;
 
   const load = () => {
-    loading ??= loadPipeline(options).catch((error: unknown) => {
+    if (loading) return loading;
+    // A thread that stops later is replaced on the next call.
+    const current: Promise<Encoder> = loadPipeline(options, () => {
+      if (loading === current) loading = undefined;
+    }).catch((error: unknown) => {
       loading = undefined; // a later call may try again (e.g. after npm install)
       throw new Error(
         `The local embedder ${options.modelId} could not load from ${options.modelsRoot}/${options.modelName}: ` +
@@ -60,7 +68,8 @@ export function createLocalEmbedder(options: LocalEmbedderOptions): LocalEmbedde
           "`ONNXRUNTIME_NODE_INSTALL=skip npm install`, or set OPENAI_API_KEY.",
       );
     });
-    return loading;
+    loading = current;
+    return current;
   };
 
   async function infer(texts: string[]): Promise<number[][]> {
@@ -166,31 +175,58 @@ export function planBatches(texts: readonly string[]): number[][] {
 
 type Encoder = (texts: string[]) => Promise<number[][]>;
 
-async function loadPipeline(options: LocalEmbedderOptions): Promise<Encoder> {
-  // Loaded only in local mode: deployed builds neither need nor ship the runtime.
-  const { env, AutoModel, AutoTokenizer, mean_pooling } = await import("@huggingface/transformers");
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = options.modelsRoot;
-  const tokenizer = await AutoTokenizer.from_pretrained(options.modelName, { local_files_only: true });
-  const model = await AutoModel.from_pretrained(options.modelName, {
-    dtype: "q8",
-    device: "cpu",
-    local_files_only: true,
-    // The arena would keep the largest batch's activations for the life of the process.
-    session_options: { intraOpNumThreads: 1, interOpNumThreads: 1, enableCpuMemArena: false },
-  });
-  // Mean pooling over real tokens, then L2 normalisation: sentence-transformers' recipe.
-  return async (texts) => {
-    const inputs = tokenizer(texts, { padding: true, truncation: true, max_length: MAX_TOKENS });
-    const { last_hidden_state: hidden } = await model(inputs);
-    const pooled = mean_pooling(hidden, inputs.attention_mask).normalize(2, -1);
-    const [rows, width] = pooled.dims as [number, number];
-    const data = pooled.data as Float32Array;
-    const vectors: number[][] = [];
-    for (let r = 0; r < rows; r++) {
-      vectors.push(padEmbedding(Array.from(data.subarray(r * width, (r + 1) * width)), EMBEDDING_DIMENSIONS));
-    }
-    return vectors;
+/** lib/ai/embedding-thread.ts, by path: Node runs it as it is (its own TypeScript support). */
+const THREAD_FILE = path.join(process.cwd(), "lib", "ai", "embedding-thread.ts");
+
+/**
+ * Starts the embedder's thread (lib/ai/embedding-thread.ts) and resolves once it has
+ * loaded the model and embedded one text, so a broken model fails here as before. The
+ * thread does not keep the process alive; if it stops, pending texts fail and onStopped
+ * lets the next call start a new one.
+ */
+async function loadPipeline(options: LocalEmbedderOptions, onStopped: () => void): Promise<Encoder> {
+  const workerData: { embeddingThread: EmbeddingThreadOptions } = {
+    embeddingThread: { modelsRoot: options.modelsRoot, modelName: options.modelName, maxTokens: MAX_TOKENS },
   };
+  const worker = new Worker(THREAD_FILE, { workerData });
+  worker.unref();
+  const pending = new Map<number, { resolve: (v: number[][]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | undefined;
+  const failAll = (error: Error) => {
+    failure = error;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.on("message", (reply: EmbeddingThreadReply) => {
+    const waiting = pending.get(reply.id);
+    if (!waiting) return;
+    pending.delete(reply.id);
+    if ("error" in reply) return waiting.reject(new Error(reply.error));
+    const vectors: number[][] = [];
+    for (let r = 0; r * reply.width < reply.data.length; r++) {
+      vectors.push(padEmbedding(Array.from(reply.data.subarray(r * reply.width, (r + 1) * reply.width)), EMBEDDING_DIMENSIONS));
+    }
+    waiting.resolve(vectors);
+  });
+  worker.on("error", (error) => failAll(error));
+  worker.on("exit", (code) => {
+    failAll(new Error(`The embedding thread stopped (exit code ${code}).`));
+    onStopped();
+  });
+  const encode: Encoder = (texts) => {
+    if (failure) return Promise.reject(failure);
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, texts } satisfies EmbeddingThreadRequest);
+    });
+  };
+  try {
+    await encode(["warm-up"]);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  return encode;
 }
