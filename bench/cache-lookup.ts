@@ -8,8 +8,9 @@
  * bench:chat and the embedder's own benchmark).
  *
  * How: `--tenants` tenants with `--entries` cached answers each plus one tenant with
- * `--large` entries, all in the one cache table with its one HNSW index, embedded by the
- * configured embedder (its name is in the result). Queries (eval/lib/cache-queries.ts)
+ * `--large` entries, in the cache table as the product lays it out (one partition per
+ * tenant, each with its own HNSW index at the model's width: migration 2026120100900),
+ * embedded by the configured embedder (its name is in the result). Queries (eval/lib/cache-queries.ts)
  * are exact repeats, paraphrases whose true nearest entry (exhaustive search) is their
  * source above the threshold, and off-topic misses; every answer is checked against the
  * expected one. Three ways to look up, on the same vectors:
@@ -18,7 +19,8 @@
  *  - product_in_transaction: lookupCache inside withTenant, as a question's transaction
  *    does it (checkout, begin, claims, the lookup under a savepoint, commit);
  *  - plain: a tenant-filtered `order by embedding <=> $1 limit 5` (or the key probe) on a
- *    superuser connection with the same index settings, no RLS, no transaction: the floor.
+ *    superuser connection, through the same index with the same settings, no RLS, no
+ *    transaction, no ranking: the floor.
  * Recall: the share of paraphrases for which each way returns the true nearest entry.
  *
  *   npm run bench:cache-lookup -- [--tenants 10] [--entries 10000] [--large 100000] [--queries 300] [--clients 8]
@@ -26,8 +28,8 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { z } from "zod";
-import { getEmbedder } from "@/lib/ai/embeddings";
-import { toPgVector } from "@/lib/ai/vector";
+import { cacheWidthOf, getEmbedder } from "@/lib/ai/embeddings";
+import { cacheVector, toPgVector } from "@/lib/ai/vector";
 import { cacheSettingsFor, lookupCache, lookupCacheAs, normalizeQuestion, type CacheHit, type QuestionScope } from "@/lib/cache";
 import { withTenant } from "@/lib/db/tenant";
 import { visitorClaims, type RequestClaims } from "@/lib/db/claims";
@@ -79,9 +81,11 @@ interface Answer {
   answer: string | null;
 }
 
-const PLAIN_SETTINGS = "set enable_bitmapscan = off; set hnsw.iterative_scan = relaxed_order; set hnsw.ef_search = 100";
+/** The lookup function's own settings (app.cache_lookup, migration 2026120100900). */
+const PLAIN_SETTINGS = "set enable_bitmapscan = off; set hnsw.iterative_scan = relaxed_order; set hnsw.ef_search = 40";
 
 function plainLookup(admin: pg.Client, model: string) {
+  const width = cacheWidthOf(model);
   return async (q: Prepared): Promise<Answer> => {
     const { rows } =
       q.kind === "exact"
@@ -90,9 +94,11 @@ function plainLookup(admin: pg.Client, model: string) {
             [q.tenant.id, normalizeQuestion(q.text), model],
           )
         : await admin.query<{ answer: string }>(
-            `select answer from public.cache_entries where tenant_id = $1 and embedding_model = $2 and expires_at > now()
-              order by embedding <=> $3::vector limit 5`,
-            [q.tenant.id, model, toPgVector(q.vector)],
+            // The expression and predicate of the width's partial HNSW index (migration 2026120100900).
+            `select answer from public.cache_entries
+              where tenant_id = $1 and embedding_model = $2 and expires_at > now() and vector_dims(embedding) = ${width}
+              order by embedding::vector(${width}) <=> $3::vector(${width}) limit 5`,
+            [q.tenant.id, model, toPgVector(cacheVector(q.vector, width))],
           );
     return { answer: rows[0]?.answer ?? null };
   };

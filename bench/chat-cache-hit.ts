@@ -19,9 +19,10 @@
  * database time per request; the rest of the client's time is framework and network.
  *
  * How: `--tenants` tenants with `--entries` human answers each plus one tenant with
- * `--large` entries, in the one cache table and HNSW index, embedded by the configured
- * embedder (named in the result; no OpenAI key, so the local default); the load
- * generator runs on the same machine as the server and the database.
+ * `--large` entries, in the cache as the product lays it out (a partition and HNSW graph
+ * per tenant), embedded by the configured embedder (named in the result; no OpenAI key,
+ * so the local default); the load generator runs on the same machine as the server and
+ * the database.
  * Targets: exact ≥ 1,000 req/s with p99 ≤ 25 ms; paraphrase ≥ 80 % of the embedder
  * alone, p99 ≤ 50 ms; no wrong answer, no false hit.
  *

@@ -78,7 +78,7 @@ export function readmeFigures(results: BenchResults): string {
   if (lookup) {
     lines.push(
       ...table(
-        `**Cache lookup alone** (\`npm run bench:cache-lookup\`; embedder ${lookup.embedder}, ${lookup.tenants} tenants × ${lookup.entries_per_tenant} + 1 × ${lookup.large_tenant_entries} entries in one table; ms p50 / p99, one client; ${num(get(lookup, `entries_${lookup.entries_per_tenant}.product_lookups_per_s`), 0)} lookups/s with ${lookup.clients_for_throughput} clients):`,
+        `**Cache lookup alone** (\`npm run bench:cache-lookup\`; embedder ${lookup.embedder}, ${lookup.tenants} tenants × ${lookup.entries_per_tenant} + 1 × ${lookup.large_tenant_entries} entries, a partition and HNSW graph per tenant; ms p50 / p99, one client; ${num(get(lookup, `entries_${lookup.entries_per_tenant}.product_lookups_per_s`), 0)} lookups/s with ${lookup.clients_for_throughput} clients):`,
         ["queries", "product (one round trip)", "product in a transaction", "plain pgvector statement", "right answers"],
         lookupRows(lookup),
       ),
