@@ -155,7 +155,9 @@ export async function seedManyCaches(
     options.log("  rebuilding the vector indexes…");
     const indexStarted = performance.now();
     await admin!.query("set maintenance_work_mem = '2GB'");
-    for (const { indexdef } of definitions) await admin!.query(indexdef);
+    // pg_indexes shows a partitioned index as `ON ONLY` the parent, which would build none of
+    // the partitions' indexes: recreated on the whole table instead.
+    for (const { indexdef } of definitions) await admin!.query(indexdef.replace(" ON ONLY ", " ON "));
     await admin!.query("vacuum analyze public.cache_entries");
     return { seedMs, embedMs, indexMs: performance.now() - indexStarted };
   } finally {
