@@ -82,7 +82,7 @@ interface Answer {
 }
 
 /** The lookup function's own settings (app.cache_lookup, migration 2026120100900). */
-const PLAIN_SETTINGS = "set enable_bitmapscan = off; set hnsw.iterative_scan = relaxed_order; set hnsw.ef_search = 40";
+const PLAIN_SETTINGS = "set enable_bitmapscan = off; set hnsw.iterative_scan = relaxed_order; set hnsw.ef_search = 100";
 
 function plainLookup(admin: pg.Client, model: string) {
   const width = cacheWidthOf(model);
