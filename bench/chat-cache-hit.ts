@@ -11,7 +11,9 @@
  *    through the vector index with that tenant's answer for that question;
  *  - miss: off-topic questions that must not be answered from the cache (each one goes
  *    through the whole agent: retrieval, answer or hand-over);
- *  - mixed (the headline): 40 % exact, 40 % paraphrase, 20 % miss.
+ *  - mixed (the headline): 40 % exact, 40 % paraphrase, 20 % miss;
+ * then, as the machine's own ceiling, the same clients against GET /widget.js (a route
+ * that does nothing) and GET /api/health (one transaction, one query).
  * Every reply is checked: right answer, wrong answer (another entry's or another
  * tenant's), missed, false hit. The embedder alone (in this process, same concurrency,
  * one question per call) is measured in the same run: paraphrase throughput is reported
@@ -96,6 +98,24 @@ function outcomeOf(kind: QueryKind, sample: Omit<Sample, "startedAt">): Outcome 
 }
 
 const p50 = (values: number[]) => latencyJson(values).p50;
+
+/** One GET, read to the end, timed like a chat request (an error is a sample too). */
+async function timedGet(url: string): Promise<Omit<Sample, "startedAt">> {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  const totalMs = performance.now() - started;
+  return { ttfbMs: totalMs, firstTextMs: totalMs, totalMs, kind: response.ok ? "hit" : "error" };
+}
+
+function summarizeGets(samples: Sample[], windowMs: number) {
+  return {
+    requests: samples.length,
+    per_s: round(samples.length / (windowMs / 1000)),
+    errors: samples.filter((s) => s.kind === "error").length,
+    latency_ms: latencyJson(samples.map((s) => s.totalMs)),
+  };
+}
 
 /** Throughput, latency, correctness and the server's account of its time for some samples. */
 function summarizePhase(samples: KindSample[], windowMs: number) {
@@ -185,6 +205,15 @@ async function main(): Promise<void> {
   const phases: Record<string, { samples: KindSample[]; windowMs: number }> = {};
   for (const kind of ["exact", "paraphrase", "miss"] as const) phases[kind] = await phase(kind, () => kind);
   phases.mixed = await phase("mixed 40/40/20", mixPick);
+  // The ceiling this machine sets before any of the product's work: the same clients and
+  // HTTP client against a route that does nothing (GET /widget.js: Next.js, HTTP and the
+  // load generator) and one that runs one transaction with one query (GET /api/health).
+  const floors: Record<string, ReturnType<typeof summarizeGets>> = {};
+  for (const [label, route] of [["static_route", "/widget.js"], ["health_one_query", "/api/health"]] as const) {
+    console.error(`Floor ${route}: ${args.clients} clients for ${args.duration} s (+${args.warmup} s warm-up)…`);
+    const load = await runClosedLoop({ clients, warmupMs: args.warmup * 1000, durationMs: args.duration * 1000, request: () => timedGet(`${server.url}${route}`) });
+    floors[label] = summarizeGets(load.samples, load.windowMs);
+  }
   await server.stop();
 
   const exact = summarizePhase(phases.exact.samples, phases.exact.windowMs);
@@ -213,6 +242,7 @@ async function main(): Promise<void> {
     exact,
     paraphrase: { ...paraphrase, share_of_embedder_alone: share },
     paraphrase_large_tenant: largeParaphrase,
+    framework_floors: floors,
     miss,
     mixed,
     exact_first_text_histogram: latencyHistogram(phases.exact.samples.map((s) => s.firstTextMs ?? s.totalMs)),

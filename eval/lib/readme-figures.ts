@@ -93,6 +93,13 @@ export function readmeFigures(results: BenchResults): string {
         chatRows(chat),
       ),
     );
+    const floors = get(chat, "framework_floors") as Json | undefined;
+    if (floors) {
+      lines.push(
+        `The machine's own ceiling in the same run, same clients and HTTP client: a route that does nothing (\`GET /widget.js\`) ${num(get(floors, "static_route.per_s"))} req/s (p50 ${num(get(floors, "static_route.latency_ms.p50"))} / p99 ${num(get(floors, "static_route.latency_ms.p99"))} ms); one transaction with one query (\`GET /api/health\`) ${num(get(floors, "health_one_query.per_s"))} req/s (p50 ${num(get(floors, "health_one_query.latency_ms.p50"))} / p99 ${num(get(floors, "health_one_query.latency_ms.p99"))} ms).`,
+        "",
+      );
+    }
   }
   const miss = by("chat-miss-overhead");
   if (miss) {
