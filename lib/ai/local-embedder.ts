@@ -44,9 +44,9 @@ interface Pending {
  * A sentence embedder run in process by transformers.js on ONNX Runtime, from local files
  * only (remote loading off), on a thread of its own (lib/ai/embedding-thread.ts) so the
  * event loop keeps serving requests while it computes. One loaded copy; one inference at
- * a time with one ONNX thread (two stall when the other core is busy). Concurrent single-text calls, the chat's
- * questions, are gathered for a few ms into one batch, and recent questions' vectors
- * are kept in an LRU, so repeats cost nothing.
+ * a time with one ONNX thread (two stall when the other core is busy). Concurrent
+ * single-text calls, the chat's questions, are gathered for a few ms into one batch, and
+ * recent questions' vectors are kept in an LRU, so repeats cost nothing.
  */
 export function createLocalEmbedder(options: LocalEmbedderOptions): LocalEmbedder {
   let loading: Promise<Encoder> | undefined;

@@ -8,31 +8,37 @@ import { env } from "@/lib/env";
 export type Tx = Pick<pg.PoolClient, "query">;
 
 /**
- * Opens the transaction and sets its role and claims in one round trip: `begin` and the
- * setup (set_config calls, values as escaped literals) go as one simple-protocol query.
+ * Runs `run` on a pooled connection that it leaves outside any transaction: on an error
+ * the transaction is rolled back, and a connection whose state we cannot vouch for is
+ * destroyed, never reused.
  */
-async function inTransaction<T>(setupSql: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function onConnection<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool().connect();
   let broken = false;
   try {
-    try {
-      await client.query(`begin; ${setupSql}`);
-      const result = await fn(client);
-      await client.query("commit");
-      return result;
-    } catch (error) {
-      await client.query("rollback").catch(() => {
-        broken = true;
-      });
-      throw error;
-    }
+    return await run(client);
   } catch (error) {
+    await client.query("rollback").catch(() => {
+      broken = true;
+    });
     broken ||= isConnectionError(error);
     throw error;
   } finally {
-    // A connection whose state we cannot vouch for is destroyed, never reused.
     client.release(broken);
   }
+}
+
+/**
+ * Opens the transaction and sets its role and claims in one round trip: `begin` and the
+ * setup (set_config calls, values as escaped literals) go as one simple-protocol query.
+ */
+function inTransaction<T>(setupSql: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return onConnection(async (client) => {
+    await client.query(`begin; ${setupSql}`);
+    const result = await fn(client);
+    await client.query("commit");
+    return result;
+  });
 }
 
 function isConnectionError(error: unknown): boolean {
@@ -108,9 +114,12 @@ export function withSignInRole<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return inTransaction("select set_config('role', 'app_auth', true), set_config('request.jwt.claims', '', true)", fn);
 }
 
+/** The anon role with no claims. */
+const ANONYMOUS = "select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)";
+
 /** Before anyone is known (widget key lookup, health check): the anon role with no claims. */
 export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return inTransaction("select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true)", fn);
+  return inTransaction(ANONYMOUS, fn);
 }
 
 /**
@@ -119,23 +128,11 @@ export function withAnonymous<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  * values must be escaped literals (pg.escapeLiteral). For the hot path's single calls
  * (the rate limiter); anything that needs more than one statement uses withAnonymous.
  */
-export async function queryAsAnonymous<R extends pg.QueryResultRow>(statementSql: string): Promise<R[]> {
-  const client = await pool().connect();
-  let broken = false;
-  try {
-    const results = (await client.query(
-      `begin; select set_config('role', 'anon', true), set_config('request.jwt.claims', '', true); ${statementSql}; commit`,
-    )) as unknown as Array<pg.QueryResult<R>>;
+export function queryAsAnonymous<R extends pg.QueryResultRow>(statementSql: string): Promise<R[]> {
+  return onConnection(async (client) => {
+    const results = (await client.query(`begin; ${ANONYMOUS}; ${statementSql}; commit`)) as unknown as Array<pg.QueryResult<R>>;
     return results[2].rows;
-  } catch (error) {
-    await client.query("rollback").catch(() => {
-      broken = true;
-    });
-    broken ||= isConnectionError(error);
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  });
 }
 
 /** Ends the admin pool behind withService (before dropping a throwaway database). */

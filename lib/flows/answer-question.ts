@@ -16,6 +16,9 @@ export interface StoredQuestion extends Omit<AgentQuestion, "settings" | "embedd
   timing?: RequestTiming;
 }
 
+/** The first event of every answer: the widget shows that the cache is being checked. */
+export const CHECKING_CACHE: AgentEvent = { type: "status", status: "checking_cache" };
+
 /**
  * Answers a stored question: from the cache when it can (a hit ends here: no retrieval,
  * no model call, no graph run or checkpoint), else by the agent's run, which starts at
@@ -24,7 +27,7 @@ export interface StoredQuestion extends Omit<AgentQuestion, "settings" | "embedd
 export async function* answerQuestion(input: StoredQuestion, graph?: AgentGraph): AsyncGenerator<AgentEvent> {
   const startedAt = performance.now();
   const memo: RunMemo = { embedding: input.prepared?.embedding };
-  yield { type: "status", status: "checking_cache" };
+  yield CHECKING_CACHE;
   let check = input.prepared?.cacheCheck;
   if (!check) {
     const embedding = await (memo.embedding ?? timed(input.timing, "embedMs", () => memoizedEmbedding(memo, input.question)));

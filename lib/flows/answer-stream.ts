@@ -3,7 +3,7 @@ import { createUIMessageStream, createUIMessageStreamResponse, UI_MESSAGE_STREAM
 import { threadIdFor, type AgentEvent } from "@/lib/agent/context";
 import type { AgentGraph } from "@/lib/agent/graph";
 import { withTenant } from "@/lib/db/tenant";
-import { answerQuestion, type StoredQuestion } from "./answer-question";
+import { answerQuestion, CHECKING_CACHE, type StoredQuestion } from "./answer-question";
 import { cacheHitEvent } from "./cached-answer";
 import { askQuestion } from "./ask-question";
 import { openTicket } from "@/lib/tickets/escalation";
@@ -177,7 +177,7 @@ function settledEvents(input: StoredQuestion & { settled?: AgentEvent }): AgentE
   if (input.settled) return [input.settled];
   const hit = input.prepared?.cacheCheck?.hit;
   // The same events answerQuestion yields for it.
-  return hit ? [{ type: "status", status: "checking_cache" }, cacheHitEvent(hit)] : undefined;
+  return hit ? [CHECKING_CACHE, cacheHitEvent(hit)] : undefined;
 }
 
 /**
